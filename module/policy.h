@@ -1,0 +1,138 @@
+/* module/policy.h - the policy: protected and allowed names read from DNS zone files. */
+/* Copyright (c) 2026, the typoguard authors. BSD 3-clause licence, see COPYING. */
+
+#ifndef TG_POLICY_H
+#define TG_POLICY_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "error.h"
+#include "match.h"
+
+/** what typoguard does with a lookup that matches a protected name */
+enum tg_action {
+	/** write the event and resolve as usual */
+	TG_ACTION_LOG = 0,
+	/** write the event and answer NXDOMAIN without resolving */
+	TG_ACTION_NXDOMAIN
+};
+
+/** most query types one rule may name */
+#define TG_QTYPES_MAX 16
+
+/**
+ * A set of query types, such as "MX A AAAA".
+ */
+struct tg_qtypes {
+	/** the types, in the order given, no duplicates */
+	uint16_t type[TG_QTYPES_MAX];
+	/** number of types */
+	size_t count;
+};
+
+/**
+ * One rule of the policy: a protected or an allowed name, and where it was declared.
+ * Owned by the policy; valid as long as the policy is.
+ */
+struct tg_rule {
+	/** the name, presentation format, no trailing dot ("army.mil") */
+	char* name;
+	/** 1 for a protected name, 0 for an allowed name */
+	int protect;
+	/** the action (protected names) */
+	enum tg_action action;
+	/** the query types intercepted (protected names) */
+	struct tg_qtypes qtypes;
+	/** the reason= text, or NULL */
+	char* reason;
+	/** the file it was declared in; shared between rules, owned by the policy */
+	const char* file;
+	/** the line it was declared on */
+	int line;
+};
+
+/**
+ * The policy: every rule and the matcher built over them. Immutable once loaded; shared by all
+ * threads without locks. A reload builds a new policy.
+ */
+struct tg_policy {
+	/** the rules, indexed by the ids given to the matcher */
+	struct tg_rule* rules;
+	/** number of rules */
+	size_t count;
+	/** number of protected names among the rules */
+	size_t protected_count;
+	/** the matcher over the rules' names */
+	struct tg_matcher* matcher;
+	/** the source file names, owned here */
+	char** files;
+	/** number of files */
+	size_t file_count;
+};
+
+/**
+ * Load a policy from zone files in master-file format. Under the zone's apex (the owner of its
+ * SOA record, else the $ORIGIN in force, else the root) a TXT record at "<name>.protect" declares
+ * a protected name and at "<name>.allow" an allowed one; the TXT strings are key=value:
+ * action=log|nxdomain and qtypes="MX A AAAA" for protected names, reason=... for either.
+ * SOA and NS records are ignored; any other record, key or value is an error naming file and
+ * line. A name declared twice, in one file or in two, is an error naming both places.
+ * @param files: the zone files.
+ * @param nfiles: their number; 0 gives an empty policy.
+ * @param default_qtypes: the qtypes of protected names whose record gives none.
+ * @param out: receives the new policy, freed with tg_policy_free().
+ * @param err: receives the reason on failure, "file:line: problem".
+ * @return: TG_OK or the error code.
+ */
+enum tg_err tg_policy_load(const char* const* files, size_t nfiles,
+	const struct tg_qtypes* default_qtypes, struct tg_policy** out, struct tg_error* err);
+
+/**
+ * Build a policy from zone text in memory (the embedded default; tests and fuzzers).
+ * @param text: the zone, master-file format, NUL-terminated.
+ * @param label: the name used for it in errors and rules' file field.
+ * @param default_qtypes: as for tg_policy_load().
+ * @param out: receives the new policy.
+ * @param err: receives the reason on failure.
+ * @return: TG_OK or the error code.
+ */
+enum tg_err tg_policy_load_string(const char* text, const char* label,
+	const struct tg_qtypes* default_qtypes, struct tg_policy** out, struct tg_error* err);
+
+/**
+ * Parse a list of query type mnemonics separated by white space ("MX A AAAA", "TYPE65").
+ * @param str: the list.
+ * @param out: filled on success.
+ * @return: TG_OK, TG_ERR_INVALID for an unknown type, TG_ERR_LIMIT for too many.
+ */
+enum tg_err tg_qtypes_parse(const char* str, struct tg_qtypes* out);
+
+/**
+ * Whether a set has a query type.
+ * @param q: the set.
+ * @param type: the query type.
+ * @return: 1 if it has it, else 0.
+ */
+int tg_qtypes_has(const struct tg_qtypes* q, uint16_t type);
+
+/**
+ * Name of an action as written in events: "log", "nxdomain".
+ * @param action: the action.
+ * @return: a static string.
+ */
+const char* tg_action_str(enum tg_action action);
+
+/**
+ * Bytes the policy holds, for Unbound's memory statistics.
+ * @param p: the policy, or NULL.
+ * @return: bytes allocated.
+ */
+size_t tg_policy_memory(const struct tg_policy* p);
+
+/**
+ * Free a policy.
+ * @param p: the policy, or NULL.
+ */
+void tg_policy_free(struct tg_policy* p);
+
+#endif /* TG_POLICY_H */

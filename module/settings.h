@@ -1,0 +1,81 @@
+/* module/settings.h - typoguard's settings file, in Unbound's "key: value" style. */
+/* Copyright (c) 2026, the typoguard authors. BSD 3-clause licence, see COPYING. */
+
+#ifndef TG_SETTINGS_H
+#define TG_SETTINGS_H
+
+#include <stddef.h>
+#include "error.h"
+#include "policy.h"
+
+/** most policy-file: lines */
+#define TG_POLICY_FILES_MAX 64
+
+/**
+ * The settings. Strings are owned by the struct and freed by tg_settings_clear().
+ */
+struct tg_settings {
+	/** the file the settings came from, or NULL for the embedded default */
+	char* source;
+	/** policy zone files, absolute or relative to the settings file's directory as given */
+	char* policy_file[TG_POLICY_FILES_MAX];
+	/** number of policy files; 0 with source NULL means the embedded default policy */
+	size_t policy_files;
+	/** path of the JSON-lines event file */
+	char* log_file;
+	/** the query types of protected names whose policy record names none */
+	struct tg_qtypes qtypes;
+};
+
+/**
+ * The embedded default policy zone: protect mil and gov, action log.
+ */
+extern const char tg_default_policy[];
+
+/**
+ * Read a settings file. It has one clause, "typoguard:", and under it the keys policy-file:
+ * (may repeat), log-file: and qtypes:. Values may be quoted. '#' starts a comment.
+ * Relative paths are taken relative to the directory of the settings file.
+ * @param path: the file.
+ * @param s: filled on success; on failure left cleared.
+ * @param err: receives "file:line: problem" on failure.
+ * @return: TG_OK or the error code.
+ */
+enum tg_err tg_settings_load(const char* path, struct tg_settings* s, struct tg_error* err);
+
+/**
+ * Parse settings from memory (tests and fuzzers).
+ * @param text: the settings, NUL-terminated.
+ * @param label: the file name used in errors and to resolve relative paths.
+ * @param s: filled on success; on failure left cleared.
+ * @param err: receives "label:line: problem" on failure.
+ * @return: TG_OK or the error code.
+ */
+enum tg_err tg_settings_parse(const char* text, const char* label, struct tg_settings* s,
+	struct tg_error* err);
+
+/**
+ * The embedded default settings: the default policy, qtypes "MX A AAAA", and log_file as given.
+ * @param s: filled on success.
+ * @param log_file: the event file path to use.
+ * @return: TG_OK or TG_ERR_NOMEM.
+ */
+enum tg_err tg_settings_default(struct tg_settings* s, const char* log_file);
+
+/**
+ * Load the policy the settings name (the embedded default when they name none).
+ * @param s: the settings.
+ * @param out: receives the policy.
+ * @param err: receives the reason on failure.
+ * @return: TG_OK or the error code.
+ */
+enum tg_err tg_settings_policy(const struct tg_settings* s, struct tg_policy** out,
+	struct tg_error* err);
+
+/**
+ * Free what the settings hold and zero them.
+ * @param s: the settings.
+ */
+void tg_settings_clear(struct tg_settings* s);
+
+#endif /* TG_SETTINGS_H */

@@ -1,0 +1,77 @@
+/* module/writer.h - write event lines to a file from a thread of its own, never blocking callers. */
+/* Copyright (c) 2026, the typoguard authors. BSD 3-clause licence, see COPYING. */
+
+#ifndef TG_WRITER_H
+#define TG_WRITER_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "error.h"
+
+/** default number of lines the queue holds before it drops */
+#define TG_WRITER_QUEUE_DEFAULT 65536
+
+/**
+ * A function that reports the writer's diagnostics (drops, write errors, reopen) to the host's
+ * log: Unbound's log_err/log_warn in the module, stderr in the tool. Called from the writer
+ * thread; must be thread-safe.
+ * @param level: 0 error, 1 warning, 2 information.
+ * @param msg: the message, without a trailing newline.
+ */
+typedef void tg_log_func(int level, const char* msg);
+
+/**
+ * Counters, read with tg_writer_stats(). Monotonic since open.
+ */
+struct tg_writer_stats {
+	/** lines handed to tg_writer_submit() */
+	uint64_t submitted;
+	/** lines written to the file */
+	uint64_t written;
+	/** lines dropped: queue full or the file could not take them */
+	uint64_t dropped;
+	/** times the file was reopened because it was renamed or deleted */
+	uint64_t reopened;
+};
+
+/** The writer. Shared by all threads; its functions are thread-safe. */
+struct tg_writer;
+
+/**
+ * Open the event file (appending, created 0640 if missing) and start the writer thread.
+ * The file is reopened at the same path when it is renamed or deleted (log rotation).
+ * @param path: the event file.
+ * @param queue_max: lines the queue holds; 0 for TG_WRITER_QUEUE_DEFAULT.
+ * @param log: where diagnostics go; NULL for none.
+ * @param out: receives the writer.
+ * @param err: receives "path: reason" when the file cannot be opened.
+ * @return: TG_OK, TG_ERR_IO or TG_ERR_NOMEM.
+ */
+enum tg_err tg_writer_open(const char* path, size_t queue_max, tg_log_func* log,
+	struct tg_writer** out, struct tg_error* err);
+
+/**
+ * Queue one line. Never blocks on I/O: takes a lock only to append to the queue. When the
+ * queue is full the line is dropped and counted.
+ * @param w: the writer.
+ * @param line: the line, '\n' included; ownership passes to the writer (it frees it).
+ * @param len: its length.
+ * @return: 1 if queued, 0 if dropped.
+ */
+int tg_writer_submit(struct tg_writer* w, char* line, size_t len);
+
+/**
+ * Read the counters.
+ * @param w: the writer.
+ * @param st: filled.
+ */
+void tg_writer_stats(struct tg_writer* w, struct tg_writer_stats* st);
+
+/**
+ * Write what is queued, stop the thread, close the file, report the counters through the log
+ * function, and free the writer.
+ * @param w: the writer, or NULL.
+ */
+void tg_writer_close(struct tg_writer* w);
+
+#endif /* TG_WRITER_H */
