@@ -1,0 +1,648 @@
+/* module/unbound.c - the Unbound glue: typoguard as a module loaded by dynlib-file:. */
+/* Copyright (c) 2026, the typoguard authors. BSD 3-clause licence, see COPYING. */
+
+/*
+ * The only file that includes Unbound's headers. It checks client queries at
+ * module_event_new, answers NXDOMAIN for blocked ones, keeps flagged answers out of the cache,
+ * and writes one event per client reply from Unbound's reply callbacks. All detection is in the
+ * library (match.c, policy.c); all event encoding in event.c; all I/O in writer.c.
+ */
+
+#include "config.h"
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+#include "dynlibmod/dynlibmod.h"
+#include "services/cache/dns.h"
+#include "services/mesh.h"
+#include "sldns/rrdef.h"
+#include "sldns/wire2str.h"
+#include "util/config_file.h"
+#include "util/data/dname.h"
+#include "util/data/msgreply.h"
+#include "util/data/packed_rrset.h"
+#include "util/log.h"
+#include "util/module.h"
+#include "util/net_help.h"
+#include "util/netevent.h"
+#include "util/regional.h"
+
+#include "event.h"
+#include "match.h"
+#include "name.h"
+#include "policy.h"
+#include "settings.h"
+#include "writer.h"
+
+/** most answer records an event lists */
+#define TG_ANSWERS_MAX 64
+/** most addresses an event lists */
+#define TG_RESOLVED_MAX 64
+/** room for one record's data in presentation format */
+#define TG_RDATA_MAX 1024
+/** room for an address with its brackets, in text */
+#define TG_ADDR_MAX INET6_ADDRSTRLEN
+
+/**
+ * typoguard's module-wide state, built in init and read-only afterwards but for the counters.
+ * Hangs on the dynlib module's dyn_env.
+ */
+struct tg_env {
+	/** the settings in force */
+	struct tg_settings settings;
+	/** the policy; immutable */
+	struct tg_policy* policy;
+	/** the event writer; thread-safe */
+	struct tg_writer* writer;
+	/** client lookups flagged */
+	atomic_uint_fast64_t flagged;
+	/** of those, answered NXDOMAIN */
+	atomic_uint_fast64_t blocked;
+	/** events that could not be encoded (out of memory) */
+	atomic_uint_fast64_t encode_failed;
+};
+
+/**
+ * What typoguard knows about a flagged query, in qstate->region on qstate->minfo[id].
+ * Unflagged queries have no such state.
+ */
+struct tg_qstate {
+	/** the rule that matched */
+	const struct tg_rule* rule;
+	/** the match */
+	struct tg_match match;
+	/** the action taken */
+	enum tg_action action;
+};
+
+/** the reply callbacks typoguard registers, and deletes at deinit */
+static const enum inplace_cb_list_type tg_cb_types[] = {
+	inplace_cb_reply, inplace_cb_reply_servfail, inplace_cb_reply_cache
+};
+
+/** number of entries in tg_cb_types */
+#define TG_CB_TYPES (sizeof(tg_cb_types) / sizeof(tg_cb_types[0]))
+
+/**
+ * Get typoguard's state from the dynlib module's.
+ * @param env: the module environment.
+ * @param id: the module id.
+ * @return: the state, or NULL before init.
+ */
+static struct tg_env*
+tg_env_get(struct module_env* env, int id)
+{
+	struct dynlibmod_env* de = (struct dynlibmod_env*)env->modinfo[id];
+	return de ? (struct tg_env*)de->dyn_env : NULL;
+}
+
+/**
+ * Route the library's diagnostics to Unbound's log.
+ * @param level: 0 error, 1 warning, 2 information.
+ * @param msg: the message.
+ */
+static void
+tg_log(int level, const char* msg)
+{
+	if(level == 0)
+		log_err("typoguard: %s", msg);
+	else if(level == 1)
+		log_warn("typoguard: %s", msg);
+	else
+		verbose(VERB_OPS, "typoguard: %s", msg);
+}
+
+/**
+ * Read the settings: the file named by TYPOGUARD_CONF, else the default path if it exists, else
+ * the embedded default.
+ * @param s: filled.
+ * @param err: the reason on failure.
+ * @return: TG_OK or the error.
+ */
+static enum tg_err
+tg_read_settings(struct tg_settings* s, struct tg_error* err)
+{
+	const char* path = getenv("TYPOGUARD_CONF");
+	if(path && *path)
+		return tg_settings_load(path, s, err);
+	path = tg_settings_default_path();
+	if(access(path, F_OK) == 0)
+		return tg_settings_load(path, s, err);
+	verbose(VERB_OPS, "typoguard: no %s and no TYPOGUARD_CONF: using the "
+		"embedded default (protect mil and gov, action log)", path);
+	return tg_settings_default(s, tg_settings_default_log());
+}
+
+/**
+ * Register the reply callbacks through dynlib's wrapper.
+ * @param de: the dynlib module's state.
+ * @param env: the module environment.
+ * @param id: the module id.
+ * @param cb: the callback.
+ * @param te: typoguard's state, given to the callback.
+ * @return: 1 on success, 0 on failure (some may be registered; deinit deletes them).
+ */
+static int
+tg_register(struct dynlibmod_env* de, struct module_env* env, int id, void* cb,
+	struct tg_env* te)
+{
+	size_t i;
+	for(i = 0; i < TG_CB_TYPES; i++) {
+		if(!(*de->inplace_cb_register_wrapped)(cb, tg_cb_types[i], te,
+			env, id))
+			return 0;
+	}
+	return 1;
+}
+
+/**
+ * Free the module-wide state: flush and close the writer, free the policy and settings.
+ * @param te: the state, or NULL.
+ */
+static void
+tg_env_free(struct tg_env* te)
+{
+	if(!te)
+		return;
+	tg_writer_close(te->writer);
+	tg_policy_free(te->policy);
+	tg_settings_clear(&te->settings);
+	free(te);
+}
+
+static int tg_reply_cb(struct query_info* qinfo, struct module_qstate* qstate,
+	struct reply_info* rep, int rcode, struct edns_data* edns,
+	struct edns_option** opt_list_out, struct comm_reply* repinfo,
+	struct regional* region, struct timeval* start_time, int id, void* cb_arg);
+
+int
+init(struct module_env* env, int id)
+{
+	struct dynlibmod_env* de = (struct dynlibmod_env*)env->modinfo[id];
+	struct tg_env* te;
+	struct tg_error err;
+	memset(&err, 0, sizeof(err));
+	if(!(te = calloc(1, sizeof(*te)))) {
+		log_err("typoguard: out of memory");
+		return 0;
+	}
+	if(tg_read_settings(&te->settings, &err) != TG_OK ||
+		tg_settings_policy(&te->settings, &te->policy, &err) != TG_OK ||
+		tg_writer_open(te->settings.log_file, 0, &tg_log, &te->writer,
+			&err) != TG_OK) {
+		log_err("typoguard: %s", err.msg);
+		tg_env_free(te);
+		return 0;
+	}
+	de->dyn_env = te;
+	if(!tg_register(de, env, id, (void*)&tg_reply_cb, te)) {
+		log_err("typoguard: cannot register the reply callbacks");
+		return 0; /* deinit deletes what was registered and frees te */
+	}
+	log_info("typoguard: %zu protected and %zu allowed names from %s; "
+		"events to %s", te->policy->protected_count,
+		te->policy->count - te->policy->protected_count,
+		te->settings.source ? te->settings.source : "the embedded default",
+		te->settings.log_file);
+	return 1;
+}
+
+void
+deinit(struct module_env* env, int id)
+{
+	struct dynlibmod_env* de = (struct dynlibmod_env*)env->modinfo[id];
+	struct tg_env* te;
+	size_t i;
+	if(!de || !(te = (struct tg_env*)de->dyn_env))
+		return;
+	for(i = 0; i < TG_CB_TYPES; i++)
+		(*de->inplace_cb_delete_wrapped)(env, tg_cb_types[i], id);
+	log_info("typoguard: %llu lookups flagged, %llu answered NXDOMAIN",
+		(unsigned long long)atomic_load(&te->flagged),
+		(unsigned long long)atomic_load(&te->blocked));
+	if(atomic_load(&te->encode_failed))
+		log_err("typoguard: %llu events lost: could not be encoded",
+			(unsigned long long)atomic_load(&te->encode_failed));
+	tg_env_free(te);
+	de->dyn_env = NULL;
+}
+
+/**
+ * Whether a query comes from a client: not one Unbound makes for itself (prefetch, DNSSEC keys,
+ * priming), which have no reply to send.
+ * @param qstate: the query state.
+ * @return: 1 for a client query.
+ */
+static int
+tg_from_client(struct module_qstate* qstate)
+{
+	return qstate->mesh_info && qstate->mesh_info->reply_list &&
+		!qstate->is_priming && !qstate->is_valrec;
+}
+
+/**
+ * Match a query name against the policy.
+ * @param te: typoguard's state.
+ * @param qinfo: the question.
+ * @param m: receives the match.
+ * @return: the rule that matched and intercepts this type, or NULL.
+ */
+static const struct tg_rule*
+tg_check(struct tg_env* te, struct query_info* qinfo, struct tg_match* m)
+{
+	struct tg_name name;
+	const struct tg_rule* rule;
+	if(qinfo->qclass != LDNS_RR_CLASS_IN)
+		return NULL;
+	if(tg_name_from_wire(&name, qinfo->qname, qinfo->qname_len) != TG_OK)
+		return NULL;
+	if(tg_matcher_match(te->policy->matcher, &name, m) != TG_VERDICT_TYPO)
+		return NULL;
+	rule = &te->policy->rules[m->id];
+	if(!tg_qtypes_has(&rule->qtypes, qinfo->qtype))
+		return NULL;
+	return rule;
+}
+
+/**
+ * Answer NXDOMAIN without resolving, with an Extended DNS Error saying why when ede: is on.
+ * @param qstate: the query state.
+ * @param rule: the protected name's rule.
+ * @param id: the module id.
+ */
+static void
+tg_block(struct module_qstate* qstate, const struct tg_rule* rule, int id)
+{
+	char text[TG_PRESENT_MAX + 32];
+	if(qstate->env->cfg->ede) {
+		snprintf(text, sizeof(text), "typo of %s", rule->name);
+		if(!edns_opt_list_append_ede(&qstate->edns_opts_front_out,
+			qstate->region, LDNS_EDE_BLOCKED, text))
+			log_err("typoguard: out of memory for the EDE option");
+	}
+	qstate->return_rcode = LDNS_RCODE_NXDOMAIN;
+	qstate->return_msg = NULL;
+	qstate->ext_state[id] = module_finished;
+}
+
+/**
+ * Say in Unbound's log which lookup was flagged.
+ * @param qinfo: the question.
+ * @param rule: the rule that matched.
+ */
+static void
+tg_log_flagged(struct query_info* qinfo, const struct tg_rule* rule)
+{
+	struct tg_name name;
+	char text[TG_PRESENT_MAX];
+	if(tg_name_from_wire(&name, qinfo->qname, qinfo->qname_len) != TG_OK)
+		return;
+	tg_name_present(text, &name, 0);
+	verbose(VERB_QUERY, "typoguard: %s is a typo of %s (%s)", text,
+		rule->name, tg_action_str(rule->action));
+}
+
+/**
+ * A new query: flag it if it is a typo lookup from a client, then block it or pass it on.
+ * @param qstate: the query state.
+ * @param id: the module id.
+ */
+static void
+tg_handle_new(struct module_qstate* qstate, int id)
+{
+	struct tg_env* te = tg_env_get(qstate->env, id);
+	struct tg_qstate* tq;
+	struct tg_match m;
+	const struct tg_rule* rule;
+	qstate->ext_state[id] = module_wait_module;
+	if(!te || !tg_from_client(qstate) || !(rule = tg_check(te, &qstate->qinfo, &m)))
+		return;
+	if(!(tq = regional_alloc(qstate->region, sizeof(*tq)))) {
+		log_err("typoguard: out of memory for a flagged query");
+		qstate->ext_state[id] = module_error;
+		return;
+	}
+	tq->rule = rule;
+	tq->match = m;
+	tq->action = rule->action;
+	qstate->minfo[id] = tq;
+	/* the next identical lookup must reach the module again, not the cache */
+	qstate->no_cache_store = 1;
+	atomic_fetch_add(&te->flagged, 1);
+	if(verbosity >= VERB_QUERY)
+		tg_log_flagged(&qstate->qinfo, rule);
+	if(rule->action == TG_ACTION_NXDOMAIN) {
+		atomic_fetch_add(&te->blocked, 1);
+		tg_block(qstate, rule, id);
+	}
+}
+
+void
+operate(struct module_qstate* qstate, enum module_ev event, int id,
+	struct outbound_entry* outbound)
+{
+	(void)outbound;
+	switch(event) {
+	case module_event_new:
+		tg_handle_new(qstate, id);
+		return;
+	case module_event_pass:
+		qstate->ext_state[id] = module_wait_module;
+		return;
+	case module_event_moddone:
+		qstate->ext_state[id] = module_finished;
+		return;
+	case module_event_error:
+		qstate->ext_state[id] = module_error;
+		return;
+	default:
+		break;
+	}
+	log_err("typoguard: bad event %s", strmodulevent(event));
+	qstate->ext_state[id] = module_error;
+}
+
+void
+inform_super(struct module_qstate* qstate, int id, struct module_qstate* super)
+{
+	(void)qstate;
+	(void)id;
+	(void)super;
+}
+
+void
+clear(struct module_qstate* qstate, int id)
+{
+	if(qstate)
+		qstate->minfo[id] = NULL;
+}
+
+size_t
+get_mem(struct module_env* env, int id)
+{
+	struct tg_env* te = tg_env_get(env, id);
+	if(!te)
+		return 0;
+	return sizeof(*te) + tg_policy_memory(te->policy);
+}
+
+/**
+ * The client's address and port in text.
+ * @param repinfo: the reply, with the client's address.
+ * @param ip: receives the address; TG_ADDR_MAX bytes.
+ * @return: the port, or -1 if the address family is unknown.
+ */
+static int
+tg_client(struct comm_reply* repinfo, char* ip)
+{
+	struct sockaddr_storage* a = &repinfo->client_addr;
+	if(a->ss_family == AF_INET) {
+		struct sockaddr_in* s4 = (struct sockaddr_in*)a;
+		if(inet_ntop(AF_INET, &s4->sin_addr, ip, TG_ADDR_MAX))
+			return ntohs(s4->sin_port);
+	} else if(a->ss_family == AF_INET6) {
+		struct sockaddr_in6* s6 = (struct sockaddr_in6*)a;
+		if(inet_ntop(AF_INET6, &s6->sin6_addr, ip, TG_ADDR_MAX))
+			return ntohs(s6->sin6_port);
+	}
+	return -1;
+}
+
+/**
+ * The transport the client used.
+ * @param repinfo: the reply.
+ * @return: "udp", "tcp", "tls" or "https".
+ */
+static const char*
+tg_transport(struct comm_reply* repinfo)
+{
+	struct comm_point* c = repinfo->c;
+	if(!c)
+		return NULL;
+	if(c->type == comm_udp)
+		return "udp";
+	if(c->type == comm_http)
+		return "https";
+	return c->ssl ? "tls" : "tcp";
+}
+
+/**
+ * Where an event's answer records and addresses are collected, in the reply's region.
+ */
+struct tg_collect {
+	/** the answer records */
+	struct tg_answer answer[TG_ANSWERS_MAX];
+	/** number of answer records */
+	size_t answers;
+	/** the addresses */
+	const char* resolved[TG_RESOLVED_MAX];
+	/** number of addresses */
+	size_t resolved_count;
+	/** the region strings are allocated in */
+	struct regional* region;
+	/** subtracted from TTLs: 0 for fresh answers, now for cached ones (absolute TTLs) */
+	time_t ttl_base;
+};
+
+/**
+ * Add one address record's address to the resolved list.
+ * @param c: the collection.
+ * @param type: A or AAAA.
+ * @param rdata: the rdata with its two-byte length.
+ * @param len: length of rdata.
+ */
+static void
+tg_collect_address(struct tg_collect* c, uint16_t type, uint8_t* rdata, size_t len)
+{
+	char ip[TG_ADDR_MAX];
+	int af = (type == LDNS_RR_TYPE_A) ? AF_INET : AF_INET6;
+	size_t want = (type == LDNS_RR_TYPE_A) ? 4 : 16;
+	if(c->resolved_count >= TG_RESOLVED_MAX || len != 2 + want ||
+		!inet_ntop(af, rdata + 2, ip, sizeof(ip)))
+		return;
+	c->resolved[c->resolved_count] = regional_strdup(c->region, ip);
+	if(c->resolved[c->resolved_count])
+		c->resolved_count++;
+}
+
+/**
+ * Add the records of an answer-section RRset to the collection.
+ * @param c: the collection.
+ * @param rrset: the RRset.
+ */
+static void
+tg_collect_rrset(struct tg_collect* c, struct ub_packed_rrset_key* rrset)
+{
+	struct packed_rrset_data* d = (struct packed_rrset_data*)rrset->entry.data;
+	uint16_t type = ntohs(rrset->rk.type);
+	char owner[TG_PRESENT_MAX], tbuf[32], cbuf[32], data[TG_RDATA_MAX];
+	size_t i, n;
+	sldns_wire2str_dname_buf(rrset->rk.dname, rrset->rk.dname_len, owner,
+		sizeof(owner));
+	n = strlen(owner);
+	if(n > 1 && owner[n - 1] == '.')
+		owner[n - 1] = 0;
+	sldns_wire2str_type_buf(type, tbuf, sizeof(tbuf));
+	sldns_wire2str_class_buf(ntohs(rrset->rk.rrset_class), cbuf, sizeof(cbuf));
+	for(i = 0; i < d->count && c->answers < TG_ANSWERS_MAX; i++) {
+		struct tg_answer* a = &c->answer[c->answers];
+		if(d->rr_len[i] < 2 || sldns_wire2str_rdata_buf(d->rr_data[i] + 2,
+			d->rr_len[i] - 2, data, sizeof(data), type) < 0)
+			continue;
+		a->name = regional_strdup(c->region, owner);
+		a->type = regional_strdup(c->region, tbuf);
+		a->class_ = regional_strdup(c->region, cbuf);
+		a->data = regional_strdup(c->region, data);
+		a->ttl = (uint32_t)(d->rr_ttl[i] > c->ttl_base ?
+			d->rr_ttl[i] - c->ttl_base : 0);
+		if(!a->name || !a->type || !a->class_ || !a->data)
+			return;
+		c->answers++;
+		if(type == LDNS_RR_TYPE_A || type == LDNS_RR_TYPE_AAAA)
+			tg_collect_address(c, type, d->rr_data[i], d->rr_len[i]);
+	}
+}
+
+/**
+ * Whether an additional-section owner is an exchange named by an MX record in the answer.
+ * @param rep: the reply.
+ * @param dname: the owner, wire format.
+ * @return: 1 if it is.
+ */
+static int
+tg_is_mx_target(struct reply_info* rep, uint8_t* dname)
+{
+	size_t i, j;
+	for(i = 0; i < rep->an_numrrsets; i++) {
+		struct ub_packed_rrset_key* k = rep->rrsets[i];
+		struct packed_rrset_data* d = (struct packed_rrset_data*)k->entry.data;
+		if(ntohs(k->rk.type) != LDNS_RR_TYPE_MX)
+			continue;
+		for(j = 0; j < d->count; j++) {
+			/* rdata: length(2) preference(2) exchange */
+			if(d->rr_len[j] > 4 && query_dname_compare(
+				d->rr_data[j] + 4, dname) == 0)
+				return 1;
+		}
+	}
+	return 0;
+}
+
+/**
+ * Collect the answer records, and the addresses of the answer and of its mail exchangers.
+ * @param c: the collection, zeroed but for region and ttl_base.
+ * @param rep: the reply, or NULL.
+ */
+static void
+tg_collect_reply(struct tg_collect* c, struct reply_info* rep)
+{
+	size_t i;
+	if(!rep)
+		return;
+	for(i = 0; i < rep->an_numrrsets; i++)
+		tg_collect_rrset(c, rep->rrsets[i]);
+	for(i = rep->an_numrrsets + rep->ns_numrrsets; i < rep->rrset_count; i++) {
+		struct ub_packed_rrset_key* k = rep->rrsets[i];
+		struct packed_rrset_data* d = (struct packed_rrset_data*)k->entry.data;
+		uint16_t type = ntohs(k->rk.type);
+		size_t j;
+		if((type != LDNS_RR_TYPE_A && type != LDNS_RR_TYPE_AAAA) ||
+			!tg_is_mx_target(rep, k->rk.dname))
+			continue;
+		for(j = 0; j < d->count; j++)
+			tg_collect_address(c, type, d->rr_data[j], d->rr_len[j]);
+	}
+}
+
+/**
+ * Encode and queue the event for one client reply.
+ * @param te: typoguard's state.
+ * @param qinfo: the question as the client asked it.
+ * @param tq: the flagged query.
+ * @param rep: the answer, or NULL.
+ * @param rcode: the response code sent.
+ * @param repinfo: the client's reply information.
+ * @param c: the collection, with region and ttl_base set.
+ */
+static void
+tg_emit(struct tg_env* te, struct query_info* qinfo, const struct tg_qstate* tq,
+	struct reply_info* rep, int rcode, struct comm_reply* repinfo,
+	struct tg_collect* c)
+{
+	struct tg_event ev;
+	struct tg_name name;
+	char ip[TG_ADDR_MAX];
+	char* line;
+	size_t len;
+	memset(&ev, 0, sizeof(ev));
+	if(tg_name_from_wire(&name, qinfo->qname, qinfo->qname_len) != TG_OK)
+		return;
+	tg_collect_reply(c, rep);
+	gettimeofday(&ev.time, NULL);
+	ev.action = tq->action;
+	ev.client_port = tg_client(repinfo, ip);
+	ev.client_ip = ev.client_port >= 0 ? ip : NULL;
+	ev.transport = tg_transport(repinfo);
+	ev.qname = &name;
+	ev.qtype = qinfo->qtype;
+	ev.qclass = qinfo->qclass;
+	ev.rcode = rcode ? rcode : (rep ? (int)FLAGS_GET_RCODE(rep->flags) : 0);
+	ev.answers = c->answers ? c->answer : NULL;
+	ev.answer_count = c->answers;
+	ev.resolved_ip = c->resolved_count ? c->resolved : NULL;
+	ev.resolved_count = c->resolved_count;
+	ev.rule = tq->rule;
+	ev.match = &tq->match;
+	if(!(line = tg_event_json(&ev, &len))) {
+		atomic_fetch_add(&te->encode_failed, 1);
+		log_err("typoguard: out of memory: event not written");
+		return;
+	}
+	tg_writer_submit(te->writer, line, len);
+}
+
+/**
+ * Unbound calls this before each reply it sends: from the mesh with the query state (once per
+ * client, NXDOMAIN and SERVFAIL included), and from the message cache without one.
+ * Flagged mesh states carry their tg_qstate. An answer from the cache is checked here; typoguard
+ * keeps flagged answers out of the cache, so this finds one only if something else put it there,
+ * and then the event says "log": the answer went out.
+ */
+static int
+tg_reply_cb(struct query_info* qinfo, struct module_qstate* qstate,
+	struct reply_info* rep, int rcode, struct edns_data* edns,
+	struct edns_option** opt_list_out, struct comm_reply* repinfo,
+	struct regional* region, struct timeval* start_time, int id, void* cb_arg)
+{
+	struct tg_env* te = (struct tg_env*)cb_arg;
+	struct tg_collect* c;
+	struct tg_qstate cached;
+	const struct tg_qstate* tq;
+	(void)edns; (void)opt_list_out; (void)start_time;
+	if(!repinfo)
+		return 1; /* an internal lookup: no client */
+	if(qstate) {
+		if(!(tq = (struct tg_qstate*)qstate->minfo[id]))
+			return 1;
+	} else {
+		if(!(cached.rule = tg_check(te, qinfo, &cached.match)))
+			return 1;
+		cached.action = TG_ACTION_LOG;
+		atomic_fetch_add(&te->flagged, 1);
+		tq = &cached;
+	}
+	if(!(c = regional_alloc_zero(region, sizeof(*c)))) {
+		atomic_fetch_add(&te->encode_failed, 1);
+		log_err("typoguard: out of memory: event not written");
+		return 1;
+	}
+	c->region = region;
+	c->ttl_base = qstate ? 0 : time(NULL);
+	tg_emit(te, qinfo, tq, rep, rcode, repinfo, c);
+	return 1;
+}
