@@ -1,0 +1,237 @@
+# tests/lib.sh - start NSD and Unbound with typoguard on loopback, and TAP output, for the tests.
+# Copyright (c) 2026, the typoguard authors. BSD 3-clause licence, see COPYING.
+#
+# Sourced by the integration tests (tests/*.test). Every server it starts is stopped when the
+# test exits, also on failure. Needs: tests/env.sh (from configure), nsd, dig, jq.
+
+set -u
+
+# configure writes tests/env.sh in the build tree; tests run from its top.
+. ./tests/env.sh
+
+TG_MODULE="$abs_top_builddir/.libs/typoguard.so"
+TG_TOOL="$abs_top_builddir/typoguard"
+UNBOUND="$UNBOUND_DIR/unbound"
+UNBOUND_CONTROL="$UNBOUND_DIR/unbound-control"
+ZONES="$abs_top_srcdir/tests/zones"
+
+tap_n=0
+tap_failed=0
+T=$(mktemp -d "${TMPDIR:-/tmp}/typoguard-test.XXXXXX")
+pids=""
+
+cleanup() {
+	for p in $pids; do
+		kill -TERM "$p" 2>/dev/null
+	done
+	for p in $pids; do
+		wait "$p" 2>/dev/null
+	done
+	if [ "$tap_failed" -ne 0 ] && [ -d "$T" ]; then
+		for f in "$T"/*.log; do
+			[ -f "$f" ] || continue
+			echo "# --- $f (last lines)"
+			tail -n 20 "$f" | sed 's/^/# /'
+		done
+	fi
+	rm -rf "$T"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+ok() { # ok COND-STATUS DESCRIPTION
+	tap_n=$((tap_n + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $tap_n - $2"
+	else
+		echo "not ok $tap_n - $2"
+		tap_failed=$((tap_failed + 1))
+	fi
+}
+
+is() { # is GOT WANT DESCRIPTION
+	if [ "$1" = "$2" ]; then
+		ok 0 "$3"
+	else
+		ok 1 "$3"
+		echo "# expected: '$2'"
+		echo "#      got: '$1'"
+	fi
+}
+
+skip_all() {
+	echo "1..0 # SKIP $1"
+	exit 0
+}
+
+done_testing() {
+	echo "1..$tap_n"
+	[ "$tap_failed" -eq 0 ]
+}
+
+# A free TCP and UDP port on 127.0.0.1.
+free_port() {
+	local p
+	while :; do
+		p=$(( (RANDOM << 1 ^ RANDOM) % 20000 + 20000 ))
+		if ! ss -Htuln "sport = :$p" 2>/dev/null | grep -q .; then
+			echo "$p"
+			return
+		fi
+	done
+}
+
+# Wait until a server answers a query on a port: wait_dns PORT NAME
+wait_dns() {
+	local i
+	for i in $(seq 1 100); do
+		if "$DIG" +time=1 +tries=1 @127.0.0.1 -p "$1" "$2" SOA >/dev/null 2>&1; then
+			return 0
+		fi
+		sleep 0.1
+	done
+	return 1
+}
+
+# Start NSD serving every zone in tests/zones on NSD_PORT.
+start_nsd() {
+	NSD_PORT=$(free_port)
+	mkdir -p "$T/nsd"
+	{
+		echo "server:"
+		echo "  ip-address: 127.0.0.1@$NSD_PORT"
+		echo "  port: $NSD_PORT"
+		echo "  zonesdir: \"$ZONES\""
+		echo "  database: \"\""
+		echo "  zonelistfile: \"$T/nsd/zone.list\""
+		echo "  xfrdfile: \"$T/nsd/xfrd.state\""
+		echo "  xfrdir: \"$T/nsd\""
+		echo "  pidfile: \"$T/nsd/nsd.pid\""
+		echo "  logfile: \"$T/nsd.log\""
+		echo "  username: \"\""
+		echo "  chroot: \"\""
+		echo "  server-count: 1"
+		echo "  verbosity: 1"
+		echo "remote-control:"
+		echo "  control-enable: no"
+		for z in "$ZONES"/*.zone; do
+			n=$(basename "$z" .zone)
+			[ "$n" = root ] && n=.
+			echo "zone:"
+			echo "  name: \"$n\""
+			echo "  zonefile: \"$z\""
+		done
+	} > "$T/nsd.conf"
+	"$NSD" -d -c "$T/nsd.conf" >>"$T/nsd.log" 2>&1 &
+	pids="$pids $!"
+	wait_dns "$NSD_PORT" test. || { echo "# NSD did not start"; return 1; }
+}
+
+# Write the Unbound configuration: unbound_conf THREADS [EXTRA-SERVER-LINES]
+unbound_conf() {
+	UB_PORT=$(free_port)
+	UB_CTL=$(free_port)
+	{
+		echo "server:"
+		echo "  interface: 127.0.0.1"
+		echo "  port: $UB_PORT"
+		echo "  num-threads: $1"
+		echo "  do-daemonize: no"
+		echo "  use-syslog: no"
+		echo "  logfile: \"$T/unbound.log\""
+		echo "  log-time-ascii: yes"
+		echo "  username: \"\""
+		echo "  chroot: \"\""
+		echo "  directory: \"$T\""
+		echo "  pidfile: \"$T/unbound.pid\""
+		echo "  module-config: \"dynlib validator iterator\""
+		echo "  do-not-query-localhost: no"
+		echo "  access-control: 127.0.0.0/8 allow"
+		echo "  ede: yes"
+		echo "  verbosity: 1"
+		[ $# -gt 1 ] && printf '%s\n' "$2"
+		echo "dynlib:"
+		echo "  dynlib-file: \"$TG_MODULE\""
+		echo "remote-control:"
+		echo "  control-enable: yes"
+		echo "  control-interface: 127.0.0.1"
+		echo "  control-port: $UB_CTL"
+		echo "  control-use-cert: no"
+		for z in "$ZONES"/*.zone; do
+			n=$(basename "$z" .zone)
+			[ "$n" = corp.test ] && continue
+			echo "stub-zone:"
+			echo "  name: \"$n\""
+			echo "  stub-addr: 127.0.0.1@$NSD_PORT"
+		done
+		# a zone whose nameserver's name is itself a typo: Unbound resolves it for itself
+		echo "stub-zone:"
+		echo "  name: \"corp.test\""
+		echo "  stub-host: \"ns.army.ml@$NSD_PORT\""
+	} > "$T/unbound.conf"
+}
+
+# Write typoguard's settings: tg_conf POLICY-FILE...
+tg_conf() {
+	EVENTS="$T/events.json"
+	{
+		echo "typoguard:"
+		for f in "$@"; do
+			echo "  policy-file: \"$f\""
+		done
+		echo "  log-file: \"$EVENTS\""
+	} > "$T/typoguard.conf"
+	export TYPOGUARD_CONF="$T/typoguard.conf"
+}
+
+# Start Unbound with the configuration written by unbound_conf.
+start_unbound() {
+	: > "$T/unbound.log"
+	"$UNBOUND" -d -c "$T/unbound.conf" >>"$T/unbound.log" 2>&1 &
+	UB_PID=$!
+	pids="$pids $UB_PID"
+	wait_dns "$UB_PORT" test. || { echo "# Unbound did not start"; return 1; }
+}
+
+# Stop Unbound and wait for it to exit: stop_unbound
+stop_unbound() {
+	kill -TERM "$UB_PID" 2>/dev/null
+	wait "$UB_PID" 2>/dev/null
+}
+
+# Ask Unbound: q NAME TYPE [DIG-OPTIONS...]; prints dig's output.
+q() {
+	local name=$1 type=$2
+	shift 2
+	"$DIG" +time=5 +tries=1 @127.0.0.1 -p "$UB_PORT" "$name" "$type" "$@"
+}
+
+# The rcode of an answer: rcode NAME TYPE
+rcode() {
+	q "$1" "$2" | sed -n 's/.*status: \([A-Z]*\),.*/\1/p'
+}
+
+# Number of events in the event file for a question name (case-insensitive): events_for NAME
+events_for() {
+	[ -f "$EVENTS" ] || { echo 0; return; }
+	jq -c --arg n "$1" 'select((.dns.question.name | ascii_downcase) == ($n | ascii_downcase))' \
+		"$EVENTS" | wc -l
+}
+
+# Wait until the event file holds N lines: wait_events N
+wait_events() {
+	local i
+	for i in $(seq 1 100); do
+		if [ -f "$EVENTS" ] && [ "$(wc -l < "$EVENTS")" -ge "$1" ]; then
+			return 0
+		fi
+		sleep 0.05
+	done
+	return 1
+}
+
+# The last event for a name, as compact JSON: last_event NAME
+last_event() {
+	jq -c --arg n "$1" 'select((.dns.question.name | ascii_downcase) == ($n | ascii_downcase))' \
+		"$EVENTS" | tail -n 1
+}
