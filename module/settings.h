@@ -17,9 +17,9 @@
 struct tg_settings {
 	/** the file the settings came from, or NULL for the embedded default */
 	char* source;
-	/** policy zone files, absolute or relative to the settings file's directory as given */
+	/** policy zone files; a relative path in the file is joined to the file's directory */
 	char* policy_file[TG_POLICY_FILES_MAX];
-	/** number of policy files; 0 with source NULL means the embedded default policy */
+	/** number of policy files; 0 means the embedded default policy */
 	size_t policy_files;
 	/** path of the JSON-lines event file */
 	char* log_file;
@@ -28,7 +28,8 @@ struct tg_settings {
 };
 
 /**
- * The embedded default policy zone: protect mil and gov, action log.
+ * The embedded default policy zone: protect mil and gov, action log; allow the delegated
+ * top-level domains one edit from them (il, mit, ril; goo, gop, got, mov).
  */
 extern const char tg_default_policy[];
 
@@ -71,6 +72,18 @@ enum tg_err tg_settings_default(struct tg_settings* s, const char* log_file);
  */
 enum tg_err tg_settings_policy(const struct tg_settings* s, struct tg_policy** out,
 	struct tg_error* err);
+
+/**
+ * The settings file read when TYPOGUARD_CONF is not set.
+ * @return: the path configure chose (TG_DEFAULT_CONF), a static string.
+ */
+const char* tg_settings_default_path(void);
+
+/**
+ * The event file used when the settings name none.
+ * @return: the path configure chose (TG_DEFAULT_LOG), a static string.
+ */
+const char* tg_settings_default_log(void);
 
 /**
  * Free what the settings hold and zero them.
