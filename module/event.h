@@ -45,7 +45,7 @@ struct tg_event {
 	const struct tg_name* qname;
 	/** query type and class */
 	uint16_t qtype, qclass;
-	/** response code sent to the client (0 NOERROR, 3 NXDOMAIN, ...) */
+	/** response code sent to the client (0 NOERROR, 3 NXDOMAIN, ...), or -1 if unknown */
 	int rcode;
 	/** the answer section, or NULL */
 	const struct tg_answer* answers;
@@ -63,11 +63,15 @@ struct tg_event {
 
 /**
  * Encode an event as one line of JSON, ending in '\n'. Field names follow ECS: @timestamp,
- * event.{kind,category,type,action,module,dataset}, client.{ip,port}, network.transport,
- * dns.question.{name,type,class,registered_domain,top_level_domain}, dns.response_code,
- * dns.answers, dns.resolved_ip; and typoguard.{protected,typo,edit.{op,position,expected,
- * found},rule.{file,line}}. Names are written in presentation format with \DDD escapes, so
- * every line is ASCII, valid JSON, and reads back to the exact bytes.
+ * event.{kind,category,type,action,module,dataset}, client.{ip,port}, network.{transport,
+ * protocol}, dns.question.{name,type,class,registered_domain,top_level_domain,subdomain},
+ * dns.response_code, dns.answers, dns.resolved_ip; and typoguard.{protected,typo,edit.{op,
+ * position,expected,found},rule.{file,line,reason}}. A field whose value is unknown is left
+ * out, never written empty. Names are written in presentation format with \DDD escapes, so
+ * every line is ASCII, valid JSON, and reads back to the exact bytes; in edit.expected and
+ * edit.found a label separator is "." and a '.' inside a label "\.". Other text (file, reason,
+ * answers) that is not ASCII is written with \u escapes. The public suffix list behind
+ * registered_domain is loaded at the first call (a file read) and shared read-only.
  * @param ev: the event.
  * @param len: receives the length of the line, '\n' included.
  * @return: the line, malloc'ed, NUL-terminated; the caller frees it. NULL if out of memory.
@@ -75,9 +79,13 @@ struct tg_event {
 char* tg_event_json(const struct tg_event* ev, size_t* len);
 
 /**
- * Encode the verdict on one name as `typoguard check` prints it: {"name":..., "match":...,
- * "protected":..., "typo":..., "edit":{...}, "action":..., "qtypes":[...], "rule":{...}}; for
- * names at or below a protected or allowed name, "protected"/"allowed" and "reason" say which.
+ * Encode the verdict on one name as `typoguard check` prints it. Always "name" (presentation
+ * format), "match" (true only for a typo) and "verdict" ("typo", "protected", "allowed" or
+ * "none"). Then, for a typo: "protected" (the name it is a typo of), "typo" (the suffix of
+ * name that is one edit away), "edit":{"op","position","expected","found"} as in events,
+ * "action" and "qtypes":[...]; for a name at or below a protected name: "protected"; at or
+ * below an allowed name: "allowed". For these three, "rule":{"file","line"} and "reason"
+ * (when the rule has one) follow. Nothing else for "none".
  * @param policy: the policy the name was checked against.
  * @param name: the name.
  * @param verdict: what tg_matcher_match() returned.

@@ -16,7 +16,8 @@
  * log: Unbound's log_err/log_warn in the module, stderr in the tool. Called from the writer
  * thread; must be thread-safe.
  * @param level: 0 error, 1 warning, 2 information.
- * @param msg: the message, without a trailing newline.
+ * @param msg: the message, without a trailing newline and without the "typoguard: " prefix
+ *	that the host's log function puts in front.
  */
 typedef void tg_log_func(int level, const char* msg);
 
@@ -39,7 +40,11 @@ struct tg_writer;
 
 /**
  * Open the event file (appending, created 0640 if missing) and start the writer thread.
- * The file is reopened at the same path when it is renamed or deleted (log rotation).
+ * The file is reopened at the same path when it is renamed or deleted (log rotation); lines
+ * written to a file deleted meanwhile are written again to the new one. When the file takes
+ * no more (a full disk), the lines that do not fit are dropped whole, never half-written, and
+ * reported at most every 10 seconds; writing resumes by itself. The writer must be the only
+ * one appending to the file.
  * @param path: the event file.
  * @param queue_max: lines the queue holds; 0 for TG_WRITER_QUEUE_DEFAULT.
  * @param log: where diagnostics go; NULL for none.
@@ -54,7 +59,8 @@ enum tg_err tg_writer_open(const char* path, size_t queue_max, tg_log_func* log,
  * Queue one line. Never blocks on I/O: takes a lock only to append to the queue. When the
  * queue is full the line is dropped and counted.
  * @param w: the writer.
- * @param line: the line, '\n' included; ownership passes to the writer (it frees it).
+ * @param line: the line, '\n' included; ownership passes to the writer (it frees it). NULL
+ *	(the caller could not encode the event) is counted as submitted and dropped.
  * @param len: its length.
  * @return: 1 if queued, 0 if dropped.
  */
