@@ -39,6 +39,15 @@
 #include "settings.h"
 #include "writer.h"
 
+/* The six functions dynlib looks up by name; the only symbols the module exports. */
+int init(struct module_env* env, int id);
+void deinit(struct module_env* env, int id);
+void operate(struct module_qstate* qstate, enum module_ev event, int id,
+	struct outbound_entry* outbound);
+void inform_super(struct module_qstate* qstate, int id, struct module_qstate* super);
+void clear(struct module_qstate* qstate, int id);
+size_t get_mem(struct module_env* env, int id);
+
 /** most answer records an event lists */
 #define TG_ANSWERS_MAX 64
 /** most addresses an event lists */
@@ -59,7 +68,7 @@ struct tg_env {
 	struct tg_policy* policy;
 	/** the event writer; thread-safe */
 	struct tg_writer* writer;
-	/** client lookups flagged */
+	/** client lookups flagged: one per reply sent, several clients may share one query */
 	atomic_uint_fast64_t flagged;
 	/** of those, answered NXDOMAIN */
 	atomic_uint_fast64_t blocked;
@@ -222,7 +231,7 @@ deinit(struct module_env* env, int id)
 		return;
 	for(i = 0; i < TG_CB_TYPES; i++)
 		(*de->inplace_cb_delete_wrapped)(env, tg_cb_types[i], id);
-	log_info("typoguard: %llu lookups flagged, %llu answered NXDOMAIN",
+	log_info("typoguard: %llu client lookups flagged, %llu answered NXDOMAIN",
 		(unsigned long long)atomic_load(&te->flagged),
 		(unsigned long long)atomic_load(&te->blocked));
 	if(atomic_load(&te->encode_failed))
@@ -333,13 +342,10 @@ tg_handle_new(struct module_qstate* qstate, int id)
 	qstate->minfo[id] = tq;
 	/* the next identical lookup must reach the module again, not the cache */
 	qstate->no_cache_store = 1;
-	atomic_fetch_add(&te->flagged, 1);
 	if(verbosity >= VERB_QUERY)
 		tg_log_flagged(&qstate->qinfo, rule);
-	if(rule->action == TG_ACTION_NXDOMAIN) {
-		atomic_fetch_add(&te->blocked, 1);
+	if(rule->action == TG_ACTION_NXDOMAIN)
 		tg_block(qstate, rule, id);
-	}
 }
 
 void
@@ -580,6 +586,9 @@ tg_emit(struct tg_env* te, struct query_info* qinfo, const struct tg_qstate* tq,
 	char* line;
 	size_t len;
 	memset(&ev, 0, sizeof(ev));
+	atomic_fetch_add(&te->flagged, 1);
+	if(tq->action == TG_ACTION_NXDOMAIN)
+		atomic_fetch_add(&te->blocked, 1);
 	if(tg_name_from_wire(&name, qinfo->qname, qinfo->qname_len) != TG_OK)
 		return;
 	tg_collect_reply(c, rep);
@@ -633,7 +642,6 @@ tg_reply_cb(struct query_info* qinfo, struct module_qstate* qstate,
 		if(!(cached.rule = tg_check(te, qinfo, &cached.match)))
 			return 1;
 		cached.action = TG_ACTION_LOG;
-		atomic_fetch_add(&te->flagged, 1);
 		tq = &cached;
 	}
 	if(!(c = regional_alloc_zero(region, sizeof(*c)))) {

@@ -148,6 +148,8 @@ unbound_conf() {
 		echo "  do-not-query-localhost: no"
 		echo "  access-control: 127.0.0.0/8 allow"
 		echo "  ede: yes"
+		echo "  extended-statistics: yes"
+		echo "  local-zone: \"test.\" nodefault"
 		echo "  verbosity: 1"
 		[ $# -gt 1 ] && printf '%s\n' "$2"
 		echo "dynlib:"

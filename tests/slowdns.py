@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 # tests/slowdns.py - an authoritative server that answers every query after a delay, so that
 # identical lookups from several clients are in flight in Unbound together.
-# Usage: slowdns.py PORT DELAY-SECONDS ADDRESS
+# Usage: slowdns.py PORT DELAY-SECONDS ADDRESS QUERY-LOG
+# Each query received is logged as a line to QUERY-LOG.
 import socket, struct, sys, threading, time
 
-port, delay, address = int(sys.argv[1]), float(sys.argv[2]), sys.argv[3]
+port, delay, address, querylog = int(sys.argv[1]), float(sys.argv[2]), sys.argv[3], sys.argv[4]
 sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 sock.bind(("127.0.0.1", port))
 
@@ -26,4 +27,6 @@ def answer(query, peer):
 while True:
     data, peer = sock.recvfrom(4096)
     if len(data) > 12:
+        with open(querylog, "a") as f:
+            f.write("query\n")
         threading.Thread(target=answer, args=(data, peer), daemon=True).start()
