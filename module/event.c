@@ -40,6 +40,15 @@ tg_psl_load(void)
 
 /** the public suffix list, or NULL if libpsl has none */
 static const psl_ctx_t*
+tg_psl(void);
+
+void
+tg_event_prepare(void)
+{
+	(void)tg_psl();
+}
+
+static const psl_ctx_t*
 tg_psl(void)
 {
 	if(pthread_once(&tg_psl_once, tg_psl_load) != 0)

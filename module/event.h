@@ -62,6 +62,12 @@ struct tg_event {
 };
 
 /**
+ * Load what encoding needs once (the public suffix list), so that the first event on a worker
+ * thread does not pay for it. Optional: tg_event_json() loads it otherwise. Thread-safe.
+ */
+void tg_event_prepare(void);
+
+/**
  * Encode an event as one line of JSON, ending in '\n'. Field names follow ECS: @timestamp,
  * event.{kind,category,type,action,module,dataset}, client.{ip,port}, network.{transport,
  * protocol}, dns.question.{name,type,class,registered_domain,top_level_domain,subdomain},

@@ -208,6 +208,7 @@ init(struct module_env* env, int id)
 		tg_env_free(te);
 		return 0;
 	}
+	tg_event_prepare();
 	de->dyn_env = te;
 	if(!tg_register(de, env, id, (void*)&tg_reply_cb, te)) {
 		log_err("typoguard: cannot register the reply callbacks");
