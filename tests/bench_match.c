@@ -30,6 +30,7 @@
 #include <string.h>
 #include <time.h>
 #include "match.h"
+#include "rnd.h"
 #include "name.h"
 
 /** distinct names of the hot run */
@@ -52,18 +53,6 @@ struct query {
 	size_t len;
 };
 
-/** state of the random generator */
-static uint64_t rng = 0x853c49e6748fea9bULL;
-
-/** @return: 32 random bits (xorshift64*). */
-static uint32_t
-rnd(void)
-{
-	rng ^= rng >> 12;
-	rng ^= rng << 25;
-	rng ^= rng >> 27;
-	return (uint32_t)((rng * 0x2545f4914f6cdd1dULL) >> 32);
-}
 
 /** @return: monotonic time in nanoseconds. */
 static double
@@ -316,6 +305,8 @@ main(int argc, char** argv)
 	uint8_t* buf = malloc(nq * TG_WIRE_MAX);
 	struct tg_matcher* m;
 	int k;
+
+	rng = 0x853c49e6748fea9bULL;
 
 	if(!prot || !q || !buf || np == 0 || nq < HOT)
 		return 1;

@@ -8,6 +8,7 @@
 #include <string.h>
 #include "match.h"
 #include "name.h"
+#include "rnd.h"
 #include "tap.h"
 
 /** most names in a reference policy */
@@ -17,21 +18,6 @@
 /** random policies */
 #define POLICIES 28
 
-/** state of the test's own random generator, so that runs are the same everywhere */
-static uint64_t rng = 0x9e3779b97f4a7c15ULL;
-
-/**
- * The next random number (xorshift64*).
- * @return: 32 random bits.
- */
-static uint32_t
-rnd(void)
-{
-	rng ^= rng >> 12;
-	rng ^= rng << 25;
-	rng ^= rng >> 27;
-	return (uint32_t)((rng * 0x2545f4914f6cdd1dULL) >> 32);
-}
 
 /* ---------------------------------------------------------------------------------------- */
 /* The reference: plain dynamic programming over every suffix and every name.               */

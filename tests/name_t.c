@@ -6,26 +6,12 @@
 #include <stdio.h>
 #include <string.h>
 #include "name.h"
+#include "rnd.h"
 #include "tap.h"
 
 /** random names checked by the round-trip test */
 #define RANDOM_NAMES 5000
 
-/** state of the test's own random generator, so that runs are the same everywhere */
-static uint64_t rng = 0x2545f4914f6cdd1dULL;
-
-/**
- * The next random number (xorshift64*).
- * @return: 32 random bits.
- */
-static uint32_t
-rnd(void)
-{
-	rng ^= rng >> 12;
-	rng ^= rng << 25;
-	rng ^= rng >> 27;
-	return (uint32_t)((rng * 0x2545f4914f6cdd1dULL) >> 32);
-}
 
 /**
  * Write bytes as a C-like escaped string, for diagnostics.
@@ -384,6 +370,7 @@ test_random_round_trips(void)
 int
 main(void)
 {
+	rng = 0x2545f4914f6cdd1dULL;
 	test_from_str();
 	test_from_str_errors();
 	test_from_wire_errors();
