@@ -8,7 +8,7 @@
  *   S == del_i(P)            (P lost a character: deletion),
  *   del_j(S) == P            (S has an extra character: insertion),
  *   del_j(S) == del_j(P)     (substitution), or del_j(S) == del_j+-1(P) (transposition),
- * so the query looks up the key of S and of each del_j(S): at most |S| + 1 keys a suffix,
+ * so the query looks up the key of S and of some del_j(S): at most |S| + 1 keys a suffix,
  * whatever the number of names. Every candidate is verified exactly, so a hash collision
  * costs time, never a wrong answer.
  *
@@ -19,19 +19,36 @@
  * few XORs: no multiplication, no second pass. The words are drawn at finish time, so that
  * nobody can prepare names that collide.
  *
- * Each key is tested first in a Bloom filter of one 64-bit word a key (12 bits a key,
- * under 1% false positives); only keys that pass go to the open-addressed table, 8 bytes an
- * entry: a 24-bit fingerprint, the offset j of the deleted character, and the offset of the
- * name's record with its kind in the low two bits. With j at hand, a deletion that does not
- * line up (|i - j| > 1) is dropped without reading the record, and so is a candidate that
- * cannot beat the best one found. All keys of a name are computed first and their cache
- * lines prefetched together, so that the misses overlap; the big arrays ask for huge pages.
+ * The table is open-addressed, 8 bytes an entry, eight entries to a 64-byte line: a key's
+ * search starts at the first entry of its line, and at a load of one half it almost never
+ * leaves it. An entry holds a 24-bit fingerprint, the offset j of the deleted character and
+ * the offset of the name's record with its kind in the low two bits. With j at hand, a
+ * deletion that does not line up (|i - j| > 1) is dropped without reading the record, and so
+ * is a candidate that cannot beat the best one found. All keys of a name are computed first
+ * and their lines fetched together. The keys of whole suffixes go straight to the table: a
+ * name equal to a suffix settles the query, and its deletion keys are then never looked up.
+ * The deletion keys go first to a Bloom filter (12 bits a key, one 64-bit word each, under
+ * 1% false positives), which is an eighth of the table's size and so, for a big policy,
+ * more often found in the processor's last-level cache; only the keys it passes are looked
+ * up in the table. An ordinary name so costs one round of reads, a name below a protected
+ * one two, a typo three.
  *
- * A second, small filter holds the first label of each protected name (with the length of
- * the suffix it would stand in). A deletion past the first label of a suffix ("www.examle.com"
- * from "www.example.com") can only be matched by a protected name that begins with that same
- * label ("www."), so those keys are looked up only when the small filter has the label: an
- * ordinary name costs about one key per character of its suffixes' first labels.
+ * Most keys of a suffix cannot match, and two small filters, which stay in the caches even
+ * for a million names, tell which. Write the suffix S = x.R, x its first label:
+ * - the rest filter holds every proper suffix, cut at a label boundary, of the protected and
+ *   allowed names. A name P one edit from S whose edit is in x (the dot untouched) ends with
+ *   ".R", and so does a name equal to S; when R is not in the filter, the key of S and the
+ *   deletions inside x are not looked up: "www.examle.com" needs no key of "www." unless a
+ *   protected name ends with ".examle.com".
+ * - the head filter holds the first label, with its dot, of each protected name. A name one
+ *   edit from S whose edit is in R starts with "x."; when x is not in the filter, the
+ *   deletions inside R are not looked up.
+ * An edit at the dot itself (deleted, replaced, swapped with a neighbour) is found by one
+ * key, S without its dot, which is always looked up. A single-label suffix is near a name
+ * only if a single-label name has a length within one of it, or a name's last label is one
+ * of its proper suffixes (the edit put or took a dot): the rest filter tells that too. An
+ * ordinary name so costs the deletions of the first label of its registered domain, one key
+ * for every other label, and the two small filters.
  */
 
 #include "tgconfig.h"
@@ -63,16 +80,20 @@
 
 /** byte values a key's character can take */
 #define TG_BYTES 256
-/** keys computed and prefetched together; a typical name needs fewer */
+/** keys computed and fetched together; a typical name needs fewer */
 #define TG_BATCH 64
 /** candidates gathered before their records are read */
 #define TG_CANDS 32
-/** table slots per key: a load factor of 0.5 keeps searches to a cache line or two */
+/** table entries a key's search starts in: one cache line */
+#define TG_LINE 8
+/** table slots per key: a load factor of 0.5 keeps searches to their first line */
 #define TG_SLOTS_PER_KEY 2
 /** filter bits per key */
 #define TG_FILTER_BITS 12
 /** size of a huge page, the alignment of the big arrays */
 #define TG_HUGE (2u * 1024u * 1024u)
+/** alignment of the table: its lines are the cache's */
+#define TG_CACHE_LINE 64u
 /** key marker: the key is of the whole suffix, nothing deleted */
 #define TG_WHOLE 255
 /** largest arena: record offsets must fit 32 bits */
@@ -123,27 +144,33 @@ struct tg_matcher {
 	uint8_t plen[TG_TEXT_MAX + 2];
 	/** elen[L] is 1 if a protected or an allowed name has a text of length L */
 	uint8_t elen[TG_TEXT_MAX + 2];
+	/** p1len[L] is 1 if a protected name of one label has a text of length L */
+	uint8_t p1len[TG_TEXT_MAX + 2];
+	/** e1len[L] is 1 if a protected or an allowed name of one label has length L */
+	uint8_t e1len[TG_TEXT_MAX + 2];
 	/** longest suffix worth a lookup; the hash has a row per distance from the end */
 	size_t rows;
 	/** the hash words, rows * TG_BYTES */
 	uint64_t* tab;
-	/** mixed into the key of a first label, to tell it from the key of a text */
-	uint64_t label_salt;
-	/** the first labels of protected names: a small filter, one word a label */
-	uint64_t* labels;
+	/** mixed into the key of a name's first label, for the small filter */
+	uint64_t head_salt;
+	/** mixed into the key of a name's proper suffix, for the small filter */
+	uint64_t rest_salt;
+	/** the first labels and the proper suffixes of the names: one word a key */
+	uint64_t* small;
 	/** number of words in it */
-	size_t nlabels;
-	/** the table */
+	size_t nsmall;
+	/** the table, 64-byte aligned */
 	struct tg_entry* slots;
-	/** number of slots */
-	size_t nslots;
+	/** number of lines of TG_LINE slots */
+	size_t nlines;
 	/** bytes allocated for the slots */
 	size_t slots_bytes;
-	/** the filter: one word a key, a few bits set in it */
+	/** the Bloom filter in front of the table for deletion keys, one word a key */
 	uint64_t* filter;
 	/** number of filter words */
 	size_t nwords;
-	/** bytes allocated for the filter */
+	/** bytes allocated for the filters */
 	size_t filter_bytes;
 };
 
@@ -167,8 +194,10 @@ struct tg_query {
 	uint64_t pu[TG_TEXT_MAX];
 	/** the same, each character one place further from the end */
 	uint64_t pv[TG_TEXT_MAX];
-	/** per label: 1 if no protected name starts with it, so deletions after it are moot */
-	uint8_t head_only[TG_LABELS_MAX];
+	/** per label: 1 if a name ends with the labels after it (the rest filter) */
+	uint8_t rest[TG_LABELS_MAX];
+	/** per label: 1 if a protected name starts with it (the head filter) */
+	uint8_t head[TG_LABELS_MAX];
 	/** keys not yet looked up */
 	uint64_t key[TG_BATCH];
 	/** label index of each key's suffix */
@@ -197,22 +226,22 @@ struct tg_query {
  * Allocate zeroed memory for a big array, on huge pages where the system has them.
  * @param size: bytes wanted; rounded up to a huge page when that large.
  * @param got: receives the bytes allocated.
- * @return: the memory, freed with free(); NULL if out of memory.
+ * @return: the memory, 64-byte aligned, freed with free(); NULL if out of memory.
  */
 static void*
 tg_big_alloc(size_t size, size_t* got)
 {
 	void* p = NULL;
+	size_t align = TG_HUGE;
 
-	if(size < TG_HUGE) {
-		*got = size;
-		return calloc(1, size);
-	}
-	size = (size + TG_HUGE - 1) / TG_HUGE * TG_HUGE;
-	if(posix_memalign(&p, TG_HUGE, size) != 0)
+	if(size < TG_HUGE)
+		align = TG_CACHE_LINE;
+	size = (size + align - 1) / align * align;
+	if(posix_memalign(&p, align, size) != 0)
 		return NULL;
 #ifdef MADV_HUGEPAGE
-	(void)madvise(p, size, MADV_HUGEPAGE);
+	if(align == TG_HUGE)
+		(void)madvise(p, size, MADV_HUGEPAGE);
 #endif
 	memset(p, 0, size);
 	*got = size;
@@ -297,34 +326,33 @@ tg_prefix(const uint64_t* tab, const uint8_t* text, size_t lo, size_t n, uint64_
 	((pv)[(a) + (j)] ^ (pv)[a] ^ (pu)[n] ^ (pu)[(a) + (j) + 1])
 
 /**
- * The key of a protected name's first label and dot, p[0..d], aligned as the start of a
- * text of length len, so that the query gets it from its prefix XORs.
- * @param m: the matcher; rows for len - 1.
- * @param p: the name's text.
- * @param d: offset of its first dot.
- * @param len: length of the text it is aligned in.
- * @return: the key.
+ * The key of a first label and its dot, p[0..d], aligned on the dot: the same whatever
+ * follows it.
+ * @param m: the matcher.
+ * @param p: the text.
+ * @param d: offset of the dot; below m->rows.
+ * @return: the key, salted for the small filter.
  */
 static uint64_t
-tg_label_key(const struct tg_matcher* m, const uint8_t* p, size_t d, size_t len)
+tg_head_key(const struct tg_matcher* m, const uint8_t* p, size_t d)
 {
-	uint64_t k = m->label_salt;
+	uint64_t k = m->head_salt;
 	size_t t;
 	for(t = 0; t <= d; t++)
-		k ^= m->tab[(len - 1 - t) * TG_BYTES + p[t]];
+		k ^= m->tab[(d - t) * TG_BYTES + p[t]];
 	return k;
 }
 
 /**
- * The table slot where a key's search starts.
+ * The table line where a key's search starts.
  * @param m: the matcher.
  * @param key: the key.
- * @return: the slot index.
+ * @return: the index of the line's first slot.
  */
 static inline size_t
 tg_slot(const struct tg_matcher* m, uint64_t key)
 {
-	return (size_t)(((key >> 32) * (uint64_t)m->nslots) >> 32);
+	return (size_t)(((key >> 32) * (uint64_t)m->nlines) >> 32) * TG_LINE;
 }
 
 /**
@@ -456,8 +484,13 @@ tg_rec_add(struct tg_matcher* m, const struct tg_name* name, uint32_t id, uint8_
 	memcpy(r->text, name->text, name->len);
 	m->arena_len += need;
 	m->elen[name->len] = 1;
-	if(!(flags & TG_REC_ALLOWED))
+	if(name->labels == 1)
+		m->e1len[name->len] = 1;
+	if(!(flags & TG_REC_ALLOWED)) {
 		m->plen[name->len] = 1;
+		if(name->labels == 1)
+			m->p1len[name->len] = 1;
+	}
 	return TG_OK;
 }
 
@@ -480,20 +513,20 @@ tg_matcher_add_allowed(struct tg_matcher* m, const struct tg_name* name, uint32_
 }
 
 /**
- * Count the keys the table will hold, the first labels and the hash rows needed.
+ * Count the keys the table will hold, the keys of the small filter and the hash rows needed.
  * @param m: the matcher.
  * @param rows: receives the number of hash rows.
- * @param labels: receives the number of protected names with two labels or more.
+ * @param small: receives the number of first labels and proper suffixes, at most.
  * @return: the number of keys.
  */
 static size_t
-tg_count_keys(const struct tg_matcher* m, size_t* rows, size_t* labels)
+tg_count_keys(const struct tg_matcher* m, size_t* rows, size_t* small)
 {
-	size_t off, keys = 0, need;
+	size_t off, keys = 0, need, i;
 	const struct tg_rec* r;
 
 	*rows = 1;
-	*labels = 0;
+	*small = 0;
 	for(off = 0; off < m->arena_len; off += TG_REC_SIZE(r->len)) {
 		r = (const struct tg_rec*)(void*)(m->arena + off);
 		keys++;
@@ -501,24 +534,103 @@ tg_count_keys(const struct tg_matcher* m, size_t* rows, size_t* labels)
 		if(!(r->flags & TG_REC_ALLOWED)) {
 			keys += r->len;
 			need = (size_t)r->len + 1;
+			(*small)++;
 		}
 		if(need > *rows)
 			*rows = need;
-		if(!(r->flags & TG_REC_ALLOWED) && memchr(r->text, '.', r->len))
-			*labels += 2;
+		for(i = 0; i < r->len; i++)
+			*small += (r->text[i] == '.');
 	}
 	return keys;
+}
+
+/**
+ * Add a key to a filter, telling whether it is new to it.
+ * @param filter: the filter.
+ * @param nwords: its size in words.
+ * @param key: the key.
+ * @return: 1 if some of its bits were not set yet.
+ */
+static size_t
+tg_filter_put(uint64_t* filter, size_t nwords, uint64_t key)
+{
+	uint64_t* w = tg_word(filter, nwords, key), mask = tg_mask(key);
+	size_t fresh = (*w & mask) != mask;
+	*w |= mask;
+	return fresh;
+}
+
+/**
+ * Put in a filter the first label of a protected name, and the proper suffixes of a name:
+ * the keys of the small filter.
+ * @param m: the matcher, its hash words drawn.
+ * @param filter: the filter.
+ * @param nwords: its size in words.
+ * @param r: the name.
+ * @return: the number of keys new to the filter.
+ */
+static size_t
+tg_small_put(const struct tg_matcher* m, uint64_t* filter, size_t nwords,
+	const struct tg_rec* r)
+{
+	const uint8_t* dot = memchr(r->text, '.', r->len);
+	uint64_t k = 0;
+	size_t t, fresh = 0;
+
+	if(dot && !(r->flags & TG_REC_ALLOWED))
+		fresh += tg_filter_put(filter, nwords, tg_head_key(m, r->text,
+			(size_t)(dot - r->text)));
+	/* the key of each suffix aligned on the end, from the end backwards */
+	for(t = r->len; dot && t-- > (size_t)(dot - r->text); ) {
+		if(r->text[t] == '.')
+			fresh += tg_filter_put(filter, nwords, m->rest_salt ^ k);
+		k ^= m->tab[(r->len - 1 - t) * TG_BYTES + r->text[t]];
+	}
+	return fresh;
+}
+
+/**
+ * Fill the small filter. Most suffixes are the same few ("com", "co.uk"): the keys are
+ * first counted in a filter sized for all of them, and the filter kept is sized for the
+ * keys that were new there.
+ * @param m: the matcher, its hash words drawn.
+ * @param most: the number of keys with repeats.
+ * @return: TG_OK or TG_ERR_NOMEM.
+ */
+static enum tg_err
+tg_alloc_small(struct tg_matcher* m, size_t most)
+{
+	size_t off, n = most * TG_FILTER_BITS / 64 + 1, fresh = 0, got;
+	uint64_t* tmp = calloc(n, sizeof(uint64_t));
+	const struct tg_rec* r;
+
+	if(!tmp)
+		return TG_ERR_NOMEM;
+	for(off = 0; off < m->arena_len; off += TG_REC_SIZE(r->len)) {
+		r = (const struct tg_rec*)(void*)(m->arena + off);
+		fresh += tg_small_put(m, tmp, n, r);
+	}
+	free(tmp);
+	m->nsmall = fresh * TG_FILTER_BITS / 64 + 1;
+	if(!(m->small = tg_big_alloc(m->nsmall * sizeof(uint64_t), &got)))
+		return TG_ERR_NOMEM;
+	m->filter_bytes += got;
+	for(off = 0; off < m->arena_len; off += TG_REC_SIZE(r->len)) {
+		r = (const struct tg_rec*)(void*)(m->arena + off);
+		(void)tg_small_put(m, m->small, m->nsmall, r);
+	}
+	return TG_OK;
 }
 
 /**
  * Allocate the hash words, the table and the filters, and draw the words.
  * @param m: the matcher.
  * @param keys: number of keys to hold.
- * @param labels: number of first labels to hold.
+ * @param small: number of keys of the small filter.
  * @return: TG_OK or TG_ERR_NOMEM.
  */
 static enum tg_err
-tg_alloc_index(struct tg_matcher* m, size_t keys, size_t labels)
+tg_alloc_index(struct tg_matcher* m, size_t keys, size_t small)
 {
 	uint64_t x = tg_seed();
 	size_t i, got;
@@ -527,25 +639,20 @@ tg_alloc_index(struct tg_matcher* m, size_t keys, size_t labels)
 		return TG_ERR_NOMEM;
 	for(i = 0; i < m->rows * TG_BYTES; i++)
 		m->tab[i] = tg_splitmix(&x);
-	m->label_salt = tg_splitmix(&x);
-	m->nslots = keys * TG_SLOTS_PER_KEY + 16;
-	if(m->nslots > 0xffffffffu)
+	m->head_salt = tg_splitmix(&x);
+	m->rest_salt = tg_splitmix(&x);
+	m->nlines = (keys * TG_SLOTS_PER_KEY + TG_LINE - 1) / TG_LINE + 2;
+	if(m->nlines > 0xffffffffu / TG_LINE)
 		return TG_ERR_NOMEM;
-	m->slots = tg_big_alloc(m->nslots * sizeof(struct tg_entry), &got);
+	m->slots = tg_big_alloc(m->nlines * TG_LINE * sizeof(struct tg_entry), &got);
 	if(!m->slots)
 		return TG_ERR_NOMEM;
 	m->slots_bytes = got;
 	m->nwords = keys * TG_FILTER_BITS / 64 + 1;
-	m->filter = tg_big_alloc(m->nwords * sizeof(uint64_t), &got);
-	if(!m->filter)
+	if(!(m->filter = tg_big_alloc(m->nwords * sizeof(uint64_t), &got)))
 		return TG_ERR_NOMEM;
 	m->filter_bytes = got;
-	m->nlabels = labels * TG_FILTER_BITS / 64 + 1;
-	m->labels = tg_big_alloc(m->nlabels * sizeof(uint64_t), &got);
-	if(!m->labels)
-		return TG_ERR_NOMEM;
-	m->filter_bytes += got;
-	return TG_OK;
+	return tg_alloc_small(m, small);
 }
 
 /**
@@ -559,12 +666,12 @@ tg_alloc_index(struct tg_matcher* m, size_t keys, size_t labels)
 static void
 tg_insert(struct tg_matcher* m, uint64_t key, uint32_t ref, uint8_t del)
 {
-	size_t i = tg_slot(m, key);
+	size_t i = tg_slot(m, key), nslots = m->nlines * TG_LINE;
 	uint32_t fp = tg_fp(key);
 	struct tg_rec* r = (struct tg_rec*)(void*)(m->arena + (ref & ~TG_KIND_MASK));
 	const struct tg_rec* o;
 
-	for(; m->slots[i].tag != 0; i = (i + 1 == m->nslots) ? 0 : i + 1) {
+	for(; m->slots[i].tag != 0; i = (i + 1 == nslots) ? 0 : i + 1) {
 		if(del != TG_WHOLE || m->slots[i].tag != (fp | TG_WHOLE) ||
 			(m->slots[i].ref & TG_KIND_MASK) != (ref & TG_KIND_MASK))
 			continue;
@@ -652,8 +759,7 @@ tg_insert_names(struct tg_matcher* m)
 }
 
 /**
- * Put the deletions of the protected names in the table, and their first labels in the
- * filter; not for duplicates.
+ * Put the deletions of the protected names in the table; not for duplicates.
  * @param m: the matcher.
  */
 static void
@@ -662,7 +768,6 @@ tg_insert_deletions(struct tg_matcher* m)
 	struct tg_pending p;
 	uint64_t pu[TG_TEXT_MAX], pv[TG_TEXT_MAX];
 	const struct tg_rec* r;
-	const uint8_t* dot;
 	size_t off, j;
 
 	p.n = 0;
@@ -670,13 +775,6 @@ tg_insert_deletions(struct tg_matcher* m)
 		r = (const struct tg_rec*)(void*)(m->arena + off);
 		if(r->flags & (TG_REC_ALLOWED | TG_REC_DUPLICATE))
 			continue;
-		if((dot = memchr(r->text, '.', r->len)) != NULL) {
-			/* as it stands in a suffix of its length, and one longer */
-			tg_filter_add(m->labels, m->nlabels, tg_label_key(m, r->text,
-				(size_t)(dot - r->text), r->len));
-			tg_filter_add(m->labels, m->nlabels, tg_label_key(m, r->text,
-				(size_t)(dot - r->text), (size_t)r->len + 1));
-		}
 		tg_prefix(m->tab, r->text, 0, r->len, pu, pv);
 		for(j = 0; j < r->len; j++)
 			tg_queue(m, &p, TG_KEY_DEL(pu, pv, 0, j, r->len),
@@ -713,24 +811,24 @@ tg_free_index(struct tg_matcher* m)
 	free(m->tab);
 	free(m->slots);
 	free(m->filter);
-	free(m->labels);
+	free(m->small);
 	m->tab = NULL;
 	m->slots = NULL;
 	m->filter = NULL;
-	m->labels = NULL;
-	m->nslots = m->nwords = m->nlabels = m->slots_bytes = m->filter_bytes = 0;
+	m->small = NULL;
+	m->nlines = m->nwords = m->nsmall = m->slots_bytes = m->filter_bytes = 0;
 }
 
 enum tg_err
 tg_matcher_finish(struct tg_matcher* m)
 {
 	enum tg_err r;
-	size_t keys, labels;
+	size_t keys, small;
 
 	if(m->finished)
 		return TG_OK;
-	keys = tg_count_keys(m, &m->rows, &labels);
-	if((r = tg_alloc_index(m, keys, labels)) != TG_OK)
+	keys = tg_count_keys(m, &m->rows, &small);
+	if((r = tg_alloc_index(m, keys, small)) != TG_OK)
 		goto cleanup;
 	tg_arena_settle(m);
 	tg_insert_names(m);
@@ -923,11 +1021,11 @@ static void
 tg_walk(struct tg_query* q, size_t k, int round)
 {
 	const struct tg_matcher* m = q->m;
-	size_t i = tg_slot(m, q->key[k]);
+	size_t i = tg_slot(m, q->key[k]), nslots = m->nlines * TG_LINE;
 	size_t ls = q->name->len - q->name->label_off[q->label[k]];
 	uint32_t fp = tg_fp(q->key[k]), kind, tag;
 
-	for(; (tag = m->slots[i].tag) != 0; i = (i + 1 == m->nslots) ? 0 : i + 1) {
+	for(; (tag = m->slots[i].tag) != 0; i = (i + 1 == nslots) ? 0 : i + 1) {
 		if((tag & 0xffffff00u) != fp)
 			continue;
 		kind = m->slots[i].ref & TG_KIND_MASK;
@@ -942,9 +1040,11 @@ tg_walk(struct tg_query* q, size_t k, int round)
 }
 
 /**
- * Look up the pending keys: in the filter, then the ones it passes in the table, with the
- * cache lines of each step fetched together. Names equal to a suffix are settled first, as
- * they make every typo moot.
+ * Look up the pending keys. Every key is tested in the Bloom filter, the words of all of
+ * them fetched together, and with them the table lines of the keys of whole suffixes. Those
+ * come first: a name equal to a suffix makes every typo moot, and when one is found the
+ * deletion keys are not even tested. Then the deletion keys the filter passes, their lines
+ * fetched together.
  * @param q: the query; its keys are emptied.
  */
 static void
@@ -952,23 +1052,34 @@ tg_run_keys(struct tg_query* q)
 {
 	const struct tg_matcher* m = q->m;
 	uint8_t pass[TG_BATCH];
-	size_t i, n = q->nkeys, np = 0;
+	size_t i, np = 0, nw = 0;
 
-	for(i = 0; i < n; i++)
+	for(i = 0; i < q->nkeys; i++) {
 		TG_PREFETCH(tg_word(m->filter, m->nwords, q->key[i]));
-	for(i = 0; i < n; i++) {
-		pass[np] = (uint8_t)i;
-		np += (size_t)tg_filter_has(m->filter, m->nwords, q->key[i]);
+		if(q->del[i] == TG_WHOLE)
+			TG_PREFETCH(&m->slots[tg_slot(m, q->key[i])]);
 	}
-	for(i = 0; i < np; i++)
-		TG_PREFETCH(&m->slots[tg_slot(m, q->key[pass[i]])]);
-	for(i = 0; i < np; i++)
-		if(q->del[pass[i]] == TG_WHOLE)
-			tg_walk(q, pass[i], 0);
-	tg_check_cands(q);
-	for(i = 0; i < np && !q->exact; i++)
-		tg_walk(q, pass[i], 1);
-	tg_check_cands(q);
+	for(i = 0; i < q->nkeys; i++) {
+		if(q->del[i] != TG_WHOLE || !tg_filter_has(m->filter, m->nwords, q->key[i]))
+			continue;
+		tg_walk(q, i, 0);
+		pass[TG_BATCH - ++nw] = (uint8_t)i;
+	}
+	if(q->ncands)
+		tg_check_cands(q);
+	if(!q->exact) {
+		for(i = 0; i < q->nkeys; i++)
+			if(q->del[i] != TG_WHOLE &&
+				tg_filter_has(m->filter, m->nwords, q->key[i]))
+				pass[np++] = (uint8_t)i;
+		for(i = 0; i < np; i++)
+			TG_PREFETCH(&m->slots[tg_slot(m, q->key[pass[i]])]);
+		for(i = 0; i < nw; i++)
+			tg_walk(q, pass[TG_BATCH - 1 - i], 1);
+		for(i = 0; i < np; i++)
+			tg_walk(q, pass[i], 1);
+		tg_check_cands(q);
+	}
 	q->nkeys = 0;
 }
 
@@ -990,10 +1101,50 @@ tg_key_add(struct tg_query* q, uint64_t key, size_t label, size_t del)
 }
 
 /**
- * Queue the keys of one suffix: its own key when a name of its length could equal it or a
- * protected name one longer could have lost a character; its deletions when a protected
- * name of its length or one shorter could be one edit away, but only up to its first dot
- * when no protected name starts with its first label.
+ * Queue the deletion keys of a suffix for the offsets from..to-1.
+ * @param q: the query.
+ * @param label: label index of the suffix.
+ * @param from: first offset in the suffix.
+ * @param to: end of the offsets.
+ */
+static inline void
+tg_keys_dels(struct tg_query* q, size_t label, size_t from, size_t to)
+{
+	size_t n = q->name->len, a = q->name->label_off[label], j;
+	const uint64_t* pv = q->pv + a;
+	const uint64_t* pu = q->pu + a + 1;
+	uint64_t c = q->pv[a] ^ q->pu[n];
+
+	for(j = from; j < to; j++)
+		tg_key_add(q, pv[j] ^ pu[j] ^ c, label, j);
+}
+
+/**
+ * Whether a single-label suffix can be one edit from, or equal to, a name: a single-label
+ * name has a length within one of it, or a name's last label is one of its proper suffixes.
+ * @param q: the query.
+ * @param a: offset of the suffix.
+ * @return: 0 if it certainly cannot.
+ */
+static int
+tg_single_near(const struct tg_query* q, size_t a)
+{
+	const struct tg_matcher* m = q->m;
+	size_t n = q->name->len, ls = n - a, t;
+
+	if(m->e1len[ls] || m->p1len[ls - 1] || m->p1len[ls] || m->p1len[ls + 1])
+		return 1;
+	for(t = a + 1; t < n; t++)
+		if(tg_filter_has(m->small, m->nsmall, m->rest_salt ^ TG_KEY_WHOLE(q->pu, t, n)))
+			return 1;
+	return 0;
+}
+
+/**
+ * Queue the keys of one suffix S = x.R that can meet a name: its own key for a name equal
+ * to it or one longer; for a name of its length or one shorter, the deletions in x when a
+ * name ends with ".R", the deletion of its dot always, the deletions in R when a protected
+ * name starts with "x.". A suffix of one label has all its keys, if it is near a name.
  * @param q: the query.
  * @param label: label index of the suffix.
  */
@@ -1001,25 +1152,42 @@ static void
 tg_keys_suffix(struct tg_query* q, size_t label)
 {
 	const struct tg_matcher* m = q->m;
-	size_t n = q->name->len, a = q->name->label_off[label], ls = n - a, j, end = ls;
-	uint64_t c;
+	const struct tg_name* nm = q->name;
+	size_t a = nm->label_off[label], ls = nm->len - a, d;
+	int rest, head, dels;
 
 	if(ls > m->rows)
 		return;
-	if(m->elen[ls] || m->plen[ls + 1])
-		tg_key_add(q, TG_KEY_WHOLE(q->pu, a, n), label, TG_WHOLE);
-	if(!m->plen[ls] && !m->plen[ls - 1])
+	dels = m->plen[ls] || m->plen[ls - 1];
+	if(!dels && !m->elen[ls] && !m->plen[ls + 1])
 		return;
-	if(q->head_only[label])
-		end = (size_t)q->name->label_off[label + 1] - a;
-	c = q->pv[a] ^ q->pu[n];
-	for(j = 0; j < end; j++)
-		tg_key_add(q, q->pv[a + j] ^ q->pu[a + j + 1] ^ c, label, j);
+	if(label + 1 == nm->labels) {
+		if(!tg_single_near(q, a))
+			return;
+		if(m->elen[ls] || m->plen[ls + 1])
+			tg_key_add(q, TG_KEY_WHOLE(q->pu, a, nm->len), label, TG_WHOLE);
+		if(dels)
+			tg_keys_dels(q, label, 0, ls);
+		return;
+	}
+	d = (size_t)nm->label_off[label + 1] - 1 - a;
+	rest = q->rest[label];
+	head = q->head[label];
+	if((m->elen[ls] && rest) || (m->plen[ls + 1] && (rest || head)))
+		tg_key_add(q, TG_KEY_WHOLE(q->pu, a, nm->len), label, TG_WHOLE);
+	if(!dels)
+		return;
+	if(rest)
+		tg_keys_dels(q, label, 0, d);
+	tg_keys_dels(q, label, d, d + 1);
+	if(head)
+		tg_keys_dels(q, label, d + 1, ls);
 }
 
 /**
- * Hash the query's text, and find for each label but the last whether a protected name of
- * the length of its suffix, or one shorter, starts with it.
+ * Hash the query's text, and ask the small filter, for each label but the last whose suffix
+ * is short enough to meet a name, whether a name ends with the labels after it and whether a
+ * protected name starts with it.
  * @param q: the query.
  */
 static void
@@ -1027,19 +1195,25 @@ tg_query_hash(struct tg_query* q)
 {
 	const struct tg_matcher* m = q->m;
 	const struct tg_name* nm = q->name;
-	uint64_t lk[TG_LABELS_MAX];
-	size_t k, n = nm->len, lo = n > m->rows ? n - m->rows : 0, a, e;
+	uint64_t rk[TG_LABELS_MAX], hk[TG_LABELS_MAX];
+	size_t k, k0 = 0, n = nm->len, lo = n > m->rows ? n - m->rows : 0, a, e;
 
 	tg_prefix(m->tab, nm->text, lo, n, q->pu, q->pv);
-	for(k = 0; k + 1 < nm->labels; k++) {
+	while(k0 < nm->labels && nm->label_off[k0] < lo)
+		q->rest[k0] = q->head[k0] = 0, k0++;
+	/* each such label and its dot is shorter than m->rows: it has rows for its words */
+	for(k = k0; k + 1 < nm->labels; k++) {
 		a = nm->label_off[k];
 		e = (size_t)nm->label_off[k + 1];
-		lk[k] = m->label_salt ^ (a >= lo ? q->pu[e] ^ q->pu[a] : 0);
-		TG_PREFETCH(tg_word(m->labels, m->nlabels, lk[k]));
+		rk[k] = m->rest_salt ^ TG_KEY_WHOLE(q->pu, e, n);
+		hk[k] = tg_head_key(m, nm->text + a, e - 1 - a);
+		TG_PREFETCH(tg_word(m->small, m->nsmall, rk[k]));
+		TG_PREFETCH(tg_word(m->small, m->nsmall, hk[k]));
 	}
-	for(k = 0; k + 1 < nm->labels; k++)
-		q->head_only[k] = (uint8_t)!tg_filter_has(m->labels, m->nlabels, lk[k]);
-	q->head_only[nm->labels - 1] = 0;
+	for(k = k0; k + 1 < nm->labels; k++) {
+		q->rest[k] = (uint8_t)tg_filter_has(m->small, m->nsmall, rk[k]);
+		q->head[k] = (uint8_t)tg_filter_has(m->small, m->nsmall, hk[k]);
+	}
 }
 
 /**
