@@ -16,8 +16,8 @@
  * a random word per (distance from the end, byte). Aligned on the end, the words of a name's
  * characters are the same for all its suffixes, so one pass over the query's text gives
  * prefix XORs from which the key of any suffix, and of any suffix less one character, is a
- * few XORs: no multiplication, no second pass. The words are drawn at finish time, so that
- * nobody can prepare names that collide.
+ * few XORs: no multiplication, no second pass. The words are drawn when the matcher is
+ * made, from the system's entropy, so that nobody can prepare names that collide.
  *
  * The table is open-addressed, 8 bytes an entry, eight entries to a 64-byte line: a key's
  * search starts at the first entry of its line, and at a load of one half it almost never
@@ -49,6 +49,10 @@
  * of its proper suffixes (the edit put or took a dot): the rest filter tells that too. An
  * ordinary name so costs the deletions of the first label of its registered domain, one key
  * for every other label, and the two small filters.
+ *
+ * Building: each name is hashed as it is added, and its keys filed by the 1/1024 part of the
+ * key space they fall in; finishing puts them in the table a part at a time, each part a
+ * stretch of table small enough to stay in the caches, instead of a miss for each key.
  */
 
 #include "tgconfig.h"
@@ -59,6 +63,9 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/mman.h>
+#if !defined(MAP_ANONYMOUS) && defined(MAP_ANON)
+#define MAP_ANONYMOUS MAP_ANON
+#endif
 #if defined(__APPLE__)
 #include <sys/random.h>
 #endif
@@ -92,6 +99,15 @@
 #define TG_FILTER_BITS 12
 /** size of a huge page, the alignment of the big arrays */
 #define TG_HUGE (2u * 1024u * 1024u)
+/** parts of the key space the keys wait in, by the part of the table they will go to */
+#define TG_PARTS 1024
+/** keys in the first block of a part; each next block doubles, up to TG_BLOCK_MAX */
+#define TG_BLOCK_MIN 16
+/** keys in the biggest block of a part: 256 KiB, which malloc takes from the system and
+ * gives back when freed */
+#define TG_BLOCK_MAX 16384
+/** rows of hash words: one per distance from the end, for the longest text and one more */
+#define TG_ROWS_MAX (TG_TEXT_MAX - 1)
 /** alignment of the table: its lines are the cache's */
 #define TG_CACHE_LINE 64u
 /** key marker: the key is of the whole suffix, nothing deleted */
@@ -102,8 +118,11 @@
 #ifdef __GNUC__
 /** start loading a cache line that will be read soon */
 #define TG_PREFETCH(p) __builtin_prefetch((p), 0, 3)
+/** start loading a cache line that will be written soon */
+#define TG_PREFETCH_W(p) __builtin_prefetch((p), 1, 3)
 #else
 #define TG_PREFETCH(p) ((void)(p))
+#define TG_PREFETCH_W(p) ((void)(p))
 #endif
 
 /** A name as stored in the arena; 4-byte aligned, so offsets have two bits free. */
@@ -138,6 +157,8 @@ struct tg_matcher {
 	size_t arena_len;
 	/** bytes allocated for the arena */
 	size_t arena_cap;
+	/** 1 if the arena was moved to memory of tg_big_alloc() */
+	int arena_big;
 	/** 1 once tg_matcher_finish() has built the index */
 	int finished;
 	/** plen[L] is 1 if a protected name has a text of length L */
@@ -148,9 +169,9 @@ struct tg_matcher {
 	uint8_t p1len[TG_TEXT_MAX + 2];
 	/** e1len[L] is 1 if a protected or an allowed name of one label has length L */
 	uint8_t e1len[TG_TEXT_MAX + 2];
-	/** longest suffix worth a lookup; the hash has a row per distance from the end */
+	/** longest suffix worth a lookup */
 	size_t rows;
-	/** the hash words, rows * TG_BYTES */
+	/** the hash words, a row of TG_BYTES per distance from the end, TG_ROWS_MAX rows */
 	uint64_t* tab;
 	/** mixed into the key of a name's first label, for the small filter */
 	uint64_t head_salt;
@@ -160,6 +181,8 @@ struct tg_matcher {
 	uint64_t* small;
 	/** number of words in it */
 	size_t nsmall;
+	/** bytes allocated for it */
+	size_t small_bytes;
 	/** the table, 64-byte aligned */
 	struct tg_entry* slots;
 	/** number of lines of TG_LINE slots */
@@ -170,8 +193,62 @@ struct tg_matcher {
 	uint64_t* filter;
 	/** number of filter words */
 	size_t nwords;
-	/** bytes allocated for the filters */
+	/** bytes allocated for it */
 	size_t filter_bytes;
+	/** while names are added: the keys of their texts, by part of the key space */
+	struct tg_klist* wait_names;
+	/** while names are added: the keys of the protected names' deletions, by part */
+	struct tg_klist* wait_dels;
+	/** while names are added: the keys of the small filter, with repeats */
+	uint64_t* wait_small;
+	/** number of keys in wait_small */
+	size_t nwait_small;
+	/** room in wait_small */
+	size_t wait_small_cap;
+	/** number of keys in wait_names */
+	size_t nwait_names;
+	/** number of keys in wait_dels */
+	size_t nwait_dels;
+	/** 1 if gathering a name's keys ran out of memory: finishing fails */
+	int broken;
+};
+
+/** A key waiting to be put in the table. */
+struct tg_pkey {
+	/** the key */
+	uint64_t key;
+	/** the reference to store */
+	uint32_t ref;
+	/** the deleted offset, or TG_WHOLE */
+	uint32_t del;
+};
+
+/** A block of waiting keys. */
+struct tg_kblock {
+	/** the next block of the part, or NULL */
+	struct tg_kblock* next;
+	/** keys in it */
+	size_t n;
+	/** room for keys */
+	size_t cap;
+	/** the keys */
+	struct tg_pkey k[];
+};
+
+/**
+ * The keys waiting in one part of the key space, in the order they came. Where the next key
+ * goes is kept here, not in the block, so that adding a key touches only this, which stays
+ * in the caches, and the place the key is written to.
+ */
+struct tg_klist {
+	/** the first block, or NULL */
+	struct tg_kblock* head;
+	/** the last block, or NULL */
+	struct tg_kblock* tail;
+	/** where the next key goes in the last block */
+	struct tg_pkey* at;
+	/** the end of the last block */
+	struct tg_pkey* end;
 };
 
 /** A table entry that may answer a key of the query. */
@@ -223,29 +300,58 @@ struct tg_query {
 };
 
 /**
- * Allocate zeroed memory for a big array, on huge pages where the system has them.
- * @param size: bytes wanted; rounded up to a huge page when that large.
- * @param got: receives the bytes allocated.
- * @return: the memory, 64-byte aligned, freed with free(); NULL if out of memory.
+ * Allocate zeroed memory for a big array: from the system, aligned on a huge page and on huge
+ * pages where the system has them, so that it is zeroed once, page by page as it is first
+ * touched; a small array from malloc, aligned on a cache line.
+ * @param size: bytes wanted.
+ * @param got: receives the bytes allocated, to give to tg_big_free().
+ * @return: the memory; NULL if out of memory.
  */
 static void*
 tg_big_alloc(size_t size, size_t* got)
 {
-	void* p = NULL;
-	size_t align = TG_HUGE;
+	uint8_t* p;
+	void* q = NULL;
+	size_t lead;
 
-	if(size < TG_HUGE)
-		align = TG_CACHE_LINE;
-	size = (size + align - 1) / align * align;
-	if(posix_memalign(&p, align, size) != 0)
+	if(size < TG_HUGE) {
+		size = (size + TG_CACHE_LINE - 1) / TG_CACHE_LINE * TG_CACHE_LINE;
+		if(size == 0 || posix_memalign(&q, TG_CACHE_LINE, size) != 0)
+			return NULL;
+		memset(q, 0, size);
+		*got = size;
+		return q;
+	}
+	size = (size + TG_HUGE - 1) / TG_HUGE * TG_HUGE;
+	p = mmap(NULL, size + TG_HUGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+		-1, 0);
+	if(p == MAP_FAILED)
 		return NULL;
+	lead = (TG_HUGE - (size_t)((uintptr_t)p % TG_HUGE)) % TG_HUGE;
+	if(lead)
+		(void)munmap(p, lead);
+	(void)munmap(p + lead + size, TG_HUGE - lead);
 #ifdef MADV_HUGEPAGE
-	if(align == TG_HUGE)
-		(void)madvise(p, size, MADV_HUGEPAGE);
+	(void)madvise(p + lead, size, MADV_HUGEPAGE);
 #endif
-	memset(p, 0, size);
 	*got = size;
-	return p;
+	return p + lead;
+}
+
+/**
+ * Free what tg_big_alloc() gave.
+ * @param p: the memory, or NULL.
+ * @param size: the bytes it said it allocated.
+ */
+static void
+tg_big_free(void* p, size_t size)
+{
+	if(!p)
+		return;
+	if(size < TG_HUGE)
+		free(p);
+	else
+		(void)munmap(p, size);
 }
 
 /**
@@ -431,6 +537,22 @@ tg_rec_at(const struct tg_matcher* m, uint32_t ref)
 	return (const struct tg_rec*)(void*)(m->arena + (ref & ~TG_KIND_MASK));
 }
 
+/**
+ * Draw the hash words and the salts.
+ * @param m: the matcher, its tab allocated.
+ */
+static void
+tg_draw(struct tg_matcher* m)
+{
+	uint64_t x = tg_seed();
+	size_t i;
+
+	for(i = 0; i < (size_t)TG_ROWS_MAX * TG_BYTES; i++)
+		m->tab[i] = tg_splitmix(&x);
+	m->head_salt = tg_splitmix(&x);
+	m->rest_salt = tg_splitmix(&x);
+}
+
 struct tg_matcher*
 tg_matcher_new(size_t hint)
 {
@@ -442,15 +564,141 @@ tg_matcher_new(size_t hint)
 	if(hint > 0 && hint < TG_ARENA_MAX / 24)
 		m->arena_cap = hint * 24;
 	m->arena = malloc(m->arena_cap);
-	if(!m->arena) {
-		free(m);
+	m->tab = malloc((size_t)TG_ROWS_MAX * TG_BYTES * sizeof(uint64_t));
+	m->wait_names = calloc(TG_PARTS, sizeof(struct tg_klist));
+	m->wait_dels = calloc(TG_PARTS, sizeof(struct tg_klist));
+	if(!m->arena || !m->tab || !m->wait_names || !m->wait_dels) {
+		tg_matcher_free(m);
 		return NULL;
 	}
+	tg_draw(m);
 	return m;
 }
 
 /**
- * Append a name's record to the arena.
+ * The part of the key space a key is in; parts are in the order of the table's lines.
+ * @param key: the key.
+ * @return: the part.
+ */
+static inline size_t
+tg_part(uint64_t key)
+{
+	return (size_t)(((key >> 32) * (uint64_t)TG_PARTS) >> 32);
+}
+
+/**
+ * Give a part a new block: twice the size of its last, up to TG_BLOCK_MAX.
+ * @param l: the part's list, its last block full.
+ * @return: 0 if out of memory.
+ */
+static int
+tg_wait_block(struct tg_klist* l)
+{
+	size_t cap = TG_BLOCK_MIN;
+	struct tg_kblock* b;
+
+	if(l->tail) {
+		l->tail->n = l->tail->cap;
+		cap = l->tail->cap * 2 < TG_BLOCK_MAX ? l->tail->cap * 2 : TG_BLOCK_MAX;
+	}
+	if(!(b = malloc(sizeof(*b) + cap * sizeof(struct tg_pkey))))
+		return 0;
+	b->next = NULL;
+	b->n = 0;
+	b->cap = cap;
+	if(l->tail)
+		l->tail->next = b;
+	else
+		l->head = b;
+	l->tail = b;
+	l->at = b->k;
+	l->end = b->k + cap;
+	return 1;
+}
+
+/**
+ * Keep a key until the table is built.
+ * @param list: the lists of the kind of key, by part.
+ * @param key: the key.
+ * @param ref: its reference.
+ * @param del: its deleted offset, or TG_WHOLE.
+ * @return: 0 if out of memory.
+ */
+static int
+tg_wait(struct tg_klist* list, uint64_t key, uint32_t ref, size_t del)
+{
+	struct tg_klist* l = &list[tg_part(key)];
+	struct tg_pkey* k;
+
+	if(l->at == l->end && !tg_wait_block(l))
+		return 0;
+	k = l->at++;
+	/* the line after next will be written soon: fetch it for writing now */
+	TG_PREFETCH_W(k + 8);
+	k->key = key;
+	k->ref = ref;
+	k->del = (uint32_t)del;
+	return 1;
+}
+
+/**
+ * Keep a key of the small filter until it is built.
+ * @param m: the matcher.
+ * @param key: the key.
+ * @return: 0 if out of memory.
+ */
+static int
+tg_wait_small(struct tg_matcher* m, uint64_t key)
+{
+	if(m->nwait_small == m->wait_small_cap) {
+		size_t cap = m->wait_small_cap ? m->wait_small_cap * 2 : 64;
+		uint64_t* w = realloc(m->wait_small, cap * sizeof(uint64_t));
+		if(!w)
+			return 0;
+		m->wait_small = w;
+		m->wait_small_cap = cap;
+	}
+	m->wait_small[m->nwait_small++] = key;
+	return 1;
+}
+
+/**
+ * Hash a name just added and keep its keys: the key of its text, of its deletions if it is
+ * protected, and its keys of the small filter (its first label if it is protected, its
+ * proper suffixes). Done as names come, so that a caller can overlap it with reading them.
+ * @param m: the matcher.
+ * @param r: the name's record.
+ * @param off: its offset in the arena.
+ * @return: 0 if out of memory.
+ */
+static int
+tg_gather(struct tg_matcher* m, const struct tg_rec* r, uint32_t off)
+{
+	uint64_t pu[TG_TEXT_MAX], pv[TG_TEXT_MAX];
+	const uint8_t* dot = memchr(r->text, '.', r->len);
+	int prot = !(r->flags & TG_REC_ALLOWED), ok = 1;
+	size_t i;
+
+	tg_prefix(m->tab, r->text, 0, r->len, pu, pv);
+	ok &= tg_wait(m->wait_names, TG_KEY_WHOLE(pu, 0, r->len), off |
+		(prot ? TG_KIND_PROTECTED : TG_KIND_ALLOWED), TG_WHOLE);
+	m->nwait_names++;
+	for(i = 0; prot && ok && i < r->len; i++)
+		ok &= tg_wait(m->wait_dels, TG_KEY_DEL(pu, pv, 0, i, r->len),
+			off | TG_KIND_DELETION, i);
+	m->nwait_dels += prot ? r->len : 0;
+	if(!dot)
+		return ok;
+	if(prot)
+		ok &= tg_wait_small(m, tg_head_key(m, r->text, (size_t)(dot - r->text)));
+	for(i = (size_t)(dot - r->text); ok && i < r->len; i++)
+		if(r->text[i] == '.')
+			ok &= tg_wait_small(m, m->rest_salt ^ TG_KEY_WHOLE(pu, i + 1, r->len));
+	return ok;
+}
+
+/**
+ * Append a name's record to the arena and gather its keys.
  * @param m: the matcher, not finished.
  * @param name: the name, not the root.
  * @param id: its id.
@@ -460,7 +708,7 @@ tg_matcher_new(size_t hint)
 static enum tg_err
 tg_rec_add(struct tg_matcher* m, const struct tg_name* name, uint32_t id, uint8_t flags)
 {
-	size_t need = TG_REC_SIZE(name->len);
+	size_t need = TG_REC_SIZE(name->len), off = m->arena_len;
 	struct tg_rec* r;
 
 	if(m->finished)
@@ -477,7 +725,7 @@ tg_rec_add(struct tg_matcher* m, const struct tg_name* name, uint32_t id, uint8_
 		m->arena = a;
 		m->arena_cap = cap;
 	}
-	r = (struct tg_rec*)(void*)(m->arena + m->arena_len);
+	r = (struct tg_rec*)(void*)(m->arena + off);
 	r->id = id;
 	r->len = (uint8_t)name->len;
 	r->flags = flags;
@@ -490,6 +738,12 @@ tg_rec_add(struct tg_matcher* m, const struct tg_name* name, uint32_t id, uint8_
 		m->plen[name->len] = 1;
 		if(name->labels == 1)
 			m->p1len[name->len] = 1;
+	}
+	if(m->rows < name->len + !(flags & TG_REC_ALLOWED))
+		m->rows = name->len + !(flags & TG_REC_ALLOWED);
+	if(!tg_gather(m, r, (uint32_t)off)) {
+		m->broken = 1;
+		return TG_ERR_NOMEM;
 	}
 	return TG_OK;
 }
@@ -513,35 +767,25 @@ tg_matcher_add_allowed(struct tg_matcher* m, const struct tg_name* name, uint32_
 }
 
 /**
- * Count the keys the table will hold, the keys of the small filter and the hash rows needed.
+ * Allocate the table and the Bloom filter.
  * @param m: the matcher.
- * @param rows: receives the number of hash rows.
- * @param small: receives the number of first labels and proper suffixes, at most.
- * @return: the number of keys.
+ * @param keys: number of keys to hold.
+ * @return: TG_OK or TG_ERR_NOMEM.
  */
-static size_t
-tg_count_keys(const struct tg_matcher* m, size_t* rows, size_t* small)
+static enum tg_err
+tg_alloc_index(struct tg_matcher* m, size_t keys)
 {
-	size_t off, keys = 0, need, i;
-	const struct tg_rec* r;
-
-	*rows = 1;
-	*small = 0;
-	for(off = 0; off < m->arena_len; off += TG_REC_SIZE(r->len)) {
-		r = (const struct tg_rec*)(void*)(m->arena + off);
-		keys++;
-		need = r->len;
-		if(!(r->flags & TG_REC_ALLOWED)) {
-			keys += r->len;
-			need = (size_t)r->len + 1;
-			(*small)++;
-		}
-		if(need > *rows)
-			*rows = need;
-		for(i = 0; i < r->len; i++)
-			*small += (r->text[i] == '.');
-	}
-	return keys;
+	m->nlines = (keys * TG_SLOTS_PER_KEY + TG_LINE - 1) / TG_LINE + 2;
+	if(m->nlines > 0xffffffffu / TG_LINE)
+		return TG_ERR_NOMEM;
+	m->slots = tg_big_alloc(m->nlines * TG_LINE * sizeof(struct tg_entry),
+		&m->slots_bytes);
+	if(!m->slots)
+		return TG_ERR_NOMEM;
+	m->nwords = keys * TG_FILTER_BITS / 64 + 1;
+	if(!(m->filter = tg_big_alloc(m->nwords * sizeof(uint64_t), &m->filter_bytes)))
+		return TG_ERR_NOMEM;
+	return TG_OK;
 }
 
 /**
@@ -561,98 +805,31 @@ tg_filter_put(uint64_t* filter, size_t nwords, uint64_t key)
 }
 
 /**
- * Put in a filter the first label of a protected name, and the proper suffixes of a name:
- * the keys of the small filter.
- * @param m: the matcher, its hash words drawn.
- * @param filter: the filter.
- * @param nwords: its size in words.
- * @param r: the name.
- * @return: the number of keys new to the filter.
- */
-static size_t
-tg_small_put(const struct tg_matcher* m, uint64_t* filter, size_t nwords,
-	const struct tg_rec* r)
-{
-	const uint8_t* dot = memchr(r->text, '.', r->len);
-	uint64_t k = 0;
-	size_t t, fresh = 0;
-
-	if(dot && !(r->flags & TG_REC_ALLOWED))
-		fresh += tg_filter_put(filter, nwords, tg_head_key(m, r->text,
-			(size_t)(dot - r->text)));
-	/* the key of each suffix aligned on the end, from the end backwards */
-	for(t = r->len; dot && t-- > (size_t)(dot - r->text); ) {
-		if(r->text[t] == '.')
-			fresh += tg_filter_put(filter, nwords, m->rest_salt ^ k);
-		k ^= m->tab[(r->len - 1 - t) * TG_BYTES + r->text[t]];
-	}
-	return fresh;
-}
-
-/**
- * Fill the small filter. Most suffixes are the same few ("com", "co.uk"): the keys are
- * first counted in a filter sized for all of them, and the filter kept is sized for the
- * keys that were new there.
- * @param m: the matcher, its hash words drawn.
- * @param most: the number of keys with repeats.
+ * Build the small filter from its keys. Most of them are the same few suffixes ("com",
+ * "co.uk"): they are first counted in a filter sized for all, and the filter kept is sized
+ * for the keys that were new there.
+ * @param m: the matcher.
+ * @param keys: the keys, with repeats.
+ * @param n: their number.
  * @return: TG_OK or TG_ERR_NOMEM.
  */
 static enum tg_err
-tg_alloc_small(struct tg_matcher* m, size_t most)
+tg_build_small(struct tg_matcher* m, const uint64_t* keys, size_t n)
 {
-	size_t off, n = most * TG_FILTER_BITS / 64 + 1, fresh = 0, got;
-	uint64_t* tmp = calloc(n, sizeof(uint64_t));
-	const struct tg_rec* r;
+	size_t i, nw = n * TG_FILTER_BITS / 64 + 1, fresh = 0, got;
+	uint64_t* tmp = tg_big_alloc(nw * sizeof(uint64_t), &got);
 
 	if(!tmp)
 		return TG_ERR_NOMEM;
-	for(off = 0; off < m->arena_len; off += TG_REC_SIZE(r->len)) {
-		r = (const struct tg_rec*)(void*)(m->arena + off);
-		fresh += tg_small_put(m, tmp, n, r);
-	}
-	free(tmp);
+	for(i = 0; i < n; i++)
+		fresh += tg_filter_put(tmp, nw, keys[i]);
+	tg_big_free(tmp, got);
 	m->nsmall = fresh * TG_FILTER_BITS / 64 + 1;
-	if(!(m->small = tg_big_alloc(m->nsmall * sizeof(uint64_t), &got)))
+	if(!(m->small = tg_big_alloc(m->nsmall * sizeof(uint64_t), &m->small_bytes)))
 		return TG_ERR_NOMEM;
-	m->filter_bytes += got;
-	for(off = 0; off < m->arena_len; off += TG_REC_SIZE(r->len)) {
-		r = (const struct tg_rec*)(void*)(m->arena + off);
-		(void)tg_small_put(m, m->small, m->nsmall, r);
-	}
+	for(i = 0; i < n; i++)
+		tg_filter_add(m->small, m->nsmall, keys[i]);
 	return TG_OK;
-}
-
-/**
- * Allocate the hash words, the table and the filters, and draw the words.
- * @param m: the matcher.
- * @param keys: number of keys to hold.
- * @param small: number of keys of the small filter.
- * @return: TG_OK or TG_ERR_NOMEM.
- */
-static enum tg_err
-tg_alloc_index(struct tg_matcher* m, size_t keys, size_t small)
-{
-	uint64_t x = tg_seed();
-	size_t i, got;
-
-	if(!(m->tab = malloc(m->rows * TG_BYTES * sizeof(uint64_t))))
-		return TG_ERR_NOMEM;
-	for(i = 0; i < m->rows * TG_BYTES; i++)
-		m->tab[i] = tg_splitmix(&x);
-	m->head_salt = tg_splitmix(&x);
-	m->rest_salt = tg_splitmix(&x);
-	m->nlines = (keys * TG_SLOTS_PER_KEY + TG_LINE - 1) / TG_LINE + 2;
-	if(m->nlines > 0xffffffffu / TG_LINE)
-		return TG_ERR_NOMEM;
-	m->slots = tg_big_alloc(m->nlines * TG_LINE * sizeof(struct tg_entry), &got);
-	if(!m->slots)
-		return TG_ERR_NOMEM;
-	m->slots_bytes = got;
-	m->nwords = keys * TG_FILTER_BITS / 64 + 1;
-	if(!(m->filter = tg_big_alloc(m->nwords * sizeof(uint64_t), &got)))
-		return TG_ERR_NOMEM;
-	m->filter_bytes = got;
-	return tg_alloc_small(m, small);
 }
 
 /**
@@ -662,8 +839,9 @@ tg_alloc_index(struct tg_matcher* m, size_t keys, size_t small)
  * @param key: the key.
  * @param ref: the reference to store.
  * @param del: the offset of the deleted character, or TG_WHOLE.
+ * @return: 1 if the record was found to be a duplicate, else 0.
  */
-static void
+static int
 tg_insert(struct tg_matcher* m, uint64_t key, uint32_t ref, uint8_t del)
 {
 	size_t i = tg_slot(m, key), nslots = m->nlines * TG_LINE;
@@ -678,109 +856,78 @@ tg_insert(struct tg_matcher* m, uint64_t key, uint32_t ref, uint8_t del)
 		o = tg_rec_at(m, m->slots[i].ref);
 		if(o->len == r->len && memcmp(o->text, r->text, r->len) == 0) {
 			r->flags |= TG_REC_DUPLICATE;
-			return;
+			return 1;
 		}
 	}
 	m->slots[i].tag = fp | del;
 	m->slots[i].ref = ref;
 	tg_filter_add(m->filter, m->nwords, key);
+	return 0;
 }
 
-/** Keys waiting to be put in the table, so that their slots can be prefetched. */
-struct tg_pending {
-	/** the keys */
-	uint64_t key[TG_BATCH];
-	/** their references */
-	uint32_t ref[TG_BATCH];
-	/** their deleted offsets, or TG_WHOLE */
-	uint8_t del[TG_BATCH];
-	/** number waiting */
-	size_t n;
-};
-
 /**
- * Put the waiting keys in the table, their cache lines fetched together first.
- * @param m: the matcher.
- * @param p: the waiting keys; emptied.
+ * Put the waiting keys of one kind in the table, part by part, and free them. In the order
+ * of the names they would land all over a table far bigger than the caches, a miss each;
+ * the keys of one part go to one stretch of the table and of the filter, a 1/TG_PARTS
+ * share small enough to stay in the caches while it is filled. Within a part the keys keep
+ * the order of the names, so that of two records with one text and kind the first is kept.
+ * @param m: the matcher, its table allocated.
+ * @param list: the waiting keys, by part; emptied.
+ * @param skip_dups: 1 to leave out the keys of records marked duplicates.
+ * @return: the number of records found to be duplicates.
  */
-static void
-tg_flush(struct tg_matcher* m, struct tg_pending* p)
+static size_t
+tg_put_waiting(struct tg_matcher* m, struct tg_klist* list, int skip_dups)
 {
-	size_t i;
-	for(i = 0; i < p->n; i++) {
-		TG_PREFETCH(&m->slots[tg_slot(m, p->key[i])]);
-		TG_PREFETCH(tg_word(m->filter, m->nwords, p->key[i]));
+	struct tg_kblock *b, *next;
+	const struct tg_pkey* k;
+	size_t p, i, dups = 0;
+
+	for(p = 0; p < TG_PARTS; p++) {
+		if(list[p].tail)
+			list[p].tail->n = (size_t)(list[p].at - list[p].tail->k);
+		for(b = list[p].head; b; b = next) {
+			for(i = 0; i < b->n; i++) {
+				k = &b->k[i];
+				if(i + 8 < b->n)
+					TG_PREFETCH(&m->slots[tg_slot(m, k[8].key)]);
+				if(skip_dups && (tg_rec_at(m, k->ref)->flags & TG_REC_DUPLICATE))
+					continue;
+				dups += (size_t)tg_insert(m, k->key, k->ref, (uint8_t)k->del);
+			}
+			next = b->next;
+			free(b);
+		}
+		memset(&list[p], 0, sizeof(list[p]));
 	}
-	for(i = 0; i < p->n; i++)
-		tg_insert(m, p->key[i], p->ref[i], p->del[i]);
-	p->n = 0;
+	return dups;
 }
 
 /**
- * Queue a key for the table.
- * @param m: the matcher.
- * @param p: the queue.
- * @param key: the key.
- * @param ref: its reference.
- * @param del: the deleted offset, or TG_WHOLE.
- */
-static void
-tg_queue(struct tg_matcher* m, struct tg_pending* p, uint64_t key, uint32_t ref,
-	size_t del)
-{
-	p->key[p->n] = key;
-	p->ref[p->n] = ref;
-	p->del[p->n] = (uint8_t)del;
-	if(++p->n == TG_BATCH)
-		tg_flush(m, p);
-}
-
-/**
- * Put the texts of all names in the table, finding duplicates.
+ * Free the keys still waiting.
  * @param m: the matcher.
  */
 static void
-tg_insert_names(struct tg_matcher* m)
+tg_free_waiting(struct tg_matcher* m)
 {
-	struct tg_pending p;
-	uint64_t pu[TG_TEXT_MAX], pv[TG_TEXT_MAX];
-	const struct tg_rec* r;
-	size_t off;
+	struct tg_kblock *b, *next;
+	size_t p;
 
-	p.n = 0;
-	for(off = 0; off < m->arena_len; off += TG_REC_SIZE(r->len)) {
-		r = (const struct tg_rec*)(void*)(m->arena + off);
-		tg_prefix(m->tab, r->text, 0, r->len, pu, pv);
-		tg_queue(m, &p, TG_KEY_WHOLE(pu, 0, r->len), (uint32_t)off |
-			((r->flags & TG_REC_ALLOWED) ? TG_KIND_ALLOWED : TG_KIND_PROTECTED),
-			TG_WHOLE);
+	for(p = 0; p < TG_PARTS; p++) {
+		for(b = m->wait_names ? m->wait_names[p].head : NULL; b; b = next) {
+			next = b->next;
+			free(b);
+		}
+		for(b = m->wait_dels ? m->wait_dels[p].head : NULL; b; b = next) {
+			next = b->next;
+			free(b);
+		}
 	}
-	tg_flush(m, &p);
-}
-
-/**
- * Put the deletions of the protected names in the table; not for duplicates.
- * @param m: the matcher.
- */
-static void
-tg_insert_deletions(struct tg_matcher* m)
-{
-	struct tg_pending p;
-	uint64_t pu[TG_TEXT_MAX], pv[TG_TEXT_MAX];
-	const struct tg_rec* r;
-	size_t off, j;
-
-	p.n = 0;
-	for(off = 0; off < m->arena_len; off += TG_REC_SIZE(r->len)) {
-		r = (const struct tg_rec*)(void*)(m->arena + off);
-		if(r->flags & (TG_REC_ALLOWED | TG_REC_DUPLICATE))
-			continue;
-		tg_prefix(m->tab, r->text, 0, r->len, pu, pv);
-		for(j = 0; j < r->len; j++)
-			tg_queue(m, &p, TG_KEY_DEL(pu, pv, 0, j, r->len),
-				(uint32_t)off | TG_KIND_DELETION, j);
-	}
-	tg_flush(m, &p);
+	free(m->wait_names);
+	free(m->wait_dels);
+	free(m->wait_small);
+	m->wait_names = m->wait_dels = NULL;
+	m->wait_small = NULL;
 }
 
 /**
@@ -799,6 +946,7 @@ tg_arena_settle(struct tg_matcher* m)
 	free(m->arena);
 	m->arena = a;
 	m->arena_cap = got;
+	m->arena_big = 1;
 }
 
 /**
@@ -808,31 +956,34 @@ tg_arena_settle(struct tg_matcher* m)
 static void
 tg_free_index(struct tg_matcher* m)
 {
-	free(m->tab);
-	free(m->slots);
-	free(m->filter);
-	free(m->small);
-	m->tab = NULL;
+	tg_big_free(m->slots, m->slots_bytes);
+	tg_big_free(m->filter, m->filter_bytes);
+	tg_big_free(m->small, m->small_bytes);
 	m->slots = NULL;
 	m->filter = NULL;
 	m->small = NULL;
-	m->nlines = m->nwords = m->nsmall = m->slots_bytes = m->filter_bytes = 0;
+	m->nlines = m->nwords = m->nsmall = 0;
+	m->slots_bytes = m->filter_bytes = m->small_bytes = 0;
 }
 
 enum tg_err
 tg_matcher_finish(struct tg_matcher* m)
 {
-	enum tg_err r;
-	size_t keys, small;
+	enum tg_err r = TG_ERR_NOMEM;
+	size_t dups;
 
 	if(m->finished)
 		return TG_OK;
-	keys = tg_count_keys(m, &m->rows, &small);
-	if((r = tg_alloc_index(m, keys, small)) != TG_OK)
+	if(m->broken || (r = tg_alloc_index(m, m->nwait_names + m->nwait_dels)) != TG_OK)
 		goto cleanup;
 	tg_arena_settle(m);
-	tg_insert_names(m);
-	tg_insert_deletions(m);
+	dups = tg_put_waiting(m, m->wait_names, 0);
+	if((r = tg_build_small(m, m->wait_small, m->nwait_small)) != TG_OK) {
+		m->broken = 1;
+		goto cleanup;
+	}
+	(void)tg_put_waiting(m, m->wait_dels, dups > 0);
+	tg_free_waiting(m);
 	m->finished = 1;
 	return TG_OK;
 cleanup:
@@ -1266,8 +1417,8 @@ tg_matcher_memory(const struct tg_matcher* m)
 {
 	if(!m)
 		return 0;
-	return sizeof(*m) + m->arena_cap + m->slots_bytes + m->filter_bytes +
-		(m->tab ? m->rows * TG_BYTES * sizeof(uint64_t) : 0);
+	return sizeof(*m) + m->arena_cap + m->slots_bytes + m->filter_bytes + m->small_bytes +
+		(size_t)TG_ROWS_MAX * TG_BYTES * sizeof(uint64_t);
 }
 
 void
@@ -1276,7 +1427,12 @@ tg_matcher_free(struct tg_matcher* m)
 	if(!m)
 		return;
 	tg_free_index(m);
-	free(m->arena);
+	tg_free_waiting(m);
+	free(m->tab);
+	if(m->arena_big)
+		tg_big_free(m->arena, m->arena_cap);
+	else
+		free(m->arena);
 	free(m);
 }
 

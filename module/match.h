@@ -73,18 +73,21 @@ enum tg_verdict {
 struct tg_matcher;
 
 /**
- * Start an empty matcher.
+ * Start an empty matcher; its random hash words are drawn now.
  * @param hint: expected number of protected names, for sizing; 0 if unknown.
  * @return: a new matcher, to be freed with tg_matcher_free(); NULL if out of memory.
  */
 struct tg_matcher* tg_matcher_new(size_t hint);
 
 /**
- * Add a protected name. Its labels must not contain the bytes '.' or NUL.
+ * Add a protected name. Its labels must not contain the bytes '.' or NUL. The name is hashed
+ * and its keys filed now, so that tg_matcher_finish() has only to put them in the table: a
+ * caller can add names from one thread while it reads the next ones in another.
  * @param m: a matcher not yet finished.
  * @param name: the protected name (comparison form, see name.h); copied.
  * @param id: the caller's number for it, returned in matches.
- * @return: TG_OK; TG_ERR_NAME for the root or a forbidden byte; TG_ERR_NOMEM.
+ * @return: TG_OK; TG_ERR_NAME for the root or a forbidden byte; TG_ERR_NOMEM (the matcher
+ *	will then not finish).
  */
 enum tg_err tg_matcher_add_protected(struct tg_matcher* m, const struct tg_name* name,
 	uint32_t id);
@@ -102,7 +105,7 @@ enum tg_err tg_matcher_add_allowed(struct tg_matcher* m, const struct tg_name* n
 /**
  * Build the index. After this the matcher is read-only and may be shared by threads.
  * @param m: the matcher.
- * @return: TG_OK or TG_ERR_NOMEM.
+ * @return: TG_OK or TG_ERR_NOMEM (also when an add ran out of memory).
  */
 enum tg_err tg_matcher_finish(struct tg_matcher* m);
 

@@ -15,11 +15,16 @@
 
 #include "tgconfig.h"
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#ifdef __GLIBC__
+#include <stdio_ext.h>
+#endif
 #include <ldns/ldns.h>
 #include "policy.h"
 #include "name.h"
@@ -46,6 +51,21 @@
 #define TG_KEY_QTYPES 0x2
 /** seen-mask bit of reason= */
 #define TG_KEY_REASON 0x4
+/** bytes of a block of rule strings; a longer string gets a block of its own */
+#define TG_STRBLOCK_SIZE (64 * 1024)
+/** zone files from this size up are loaded with a helper thread that builds the matcher */
+#define TG_HELPER_BYTES (1024 * 1024)
+/** names handed to the helper thread at a time */
+#define TG_HANDOFF 256
+/** stdio buffer of a zone file: ldns reads it a character at a time */
+#define TG_ZONE_BUFFER (64 * 1024)
+
+#ifdef __GNUC__
+/** start loading a cache line that will be read soon */
+#define TG_PREFETCH(p) __builtin_prefetch((p), 0, 3)
+#else
+#define TG_PREFETCH(p) ((void)(p))
+#endif
 
 /**
  * A slot of the duplicate table. The hash is kept so that other names are passed over, and the
@@ -56,6 +76,64 @@ struct tg_slot {
 	uint32_t rule;
 	/** the hash of the rule's name */
 	uint32_t hash;
+};
+
+/**
+ * A block of the rules' strings. A million small allocations of their own would be slow to
+ * make and to free, and, interleaved with the ones ldns makes and frees for every record,
+ * would make those slower too.
+ */
+struct tg_strblock {
+	/** the block allocated before, or NULL */
+	struct tg_strblock* next;
+	/** bytes used in text */
+	size_t used;
+	/** bytes of text */
+	size_t size;
+	/** the strings, NUL-terminated one after another */
+	char text[];
+};
+
+/** A name for the matcher, handed to the helper thread. */
+struct tg_handed {
+	/** the name */
+	struct tg_name name;
+	/** its rule's index */
+	uint32_t id;
+	/** 1 for a protected name, 0 for an allowed one */
+	int protect;
+	/** the file it was declared in, interned */
+	const char* file;
+	/** the line */
+	int line;
+};
+
+/**
+ * The helper thread of a big load. Adding a name to the matcher hashes it and files its
+ * keys, about as much work as ldns reading its record: on a second core it is done while
+ * the next records are read. The loader fills one batch while the helper adds the other.
+ */
+struct tg_helper {
+	/** the thread */
+	pthread_t thread;
+	/** guards given, done and the batches' hand-over */
+	pthread_mutex_t lock;
+	/** signalled when a batch is given or taken back, and at the end */
+	pthread_cond_t cond;
+	/** the matcher, the helper's alone until it is joined */
+	struct tg_matcher* m;
+	/** the two batches */
+	struct tg_handed batch[2][TG_HANDOFF];
+	/** names in each batch */
+	size_t n[2];
+	/** the batch the loader fills */
+	int fill;
+	/** 1 while the other batch is the helper's */
+	int given;
+	/** 1 once the loader has no more names */
+	int done;
+	/** the first name the matcher refused, if any: the helper then adds no more */
+	struct tg_error err;
 };
 
 /**
@@ -77,6 +155,8 @@ struct tg_loader {
 	const struct tg_qtypes* default_qtypes;
 	/** receives the reason of a failure */
 	struct tg_error* err;
+	/** the helper thread that adds names to the matcher, or NULL: they are added here */
+	struct tg_helper* helper;
 };
 
 /**
@@ -688,15 +768,44 @@ wire_has_odd_byte(const uint8_t* w)
 }
 
 /**
+ * Keep a copy of a string in the policy's blocks.
+ * @param p: the policy.
+ * @param str: the string.
+ * @return: the copy, valid as long as the policy; NULL if out of memory.
+ */
+static char*
+policy_strdup(struct tg_policy* p, const char* str)
+{
+	size_t len = strlen(str) + 1, size;
+	struct tg_strblock* b = p->strings;
+	char* out;
+	if(!b || b->size - b->used < len) {
+		size = len > TG_STRBLOCK_SIZE ? len : TG_STRBLOCK_SIZE;
+		if(!(b = malloc(sizeof(*b) + size)))
+			return NULL;
+		b->next = p->strings;
+		b->used = 0;
+		b->size = size;
+		p->strings = b;
+	}
+	out = b->text + b->used;
+	memcpy(out, str, len);
+	b->used += len;
+	return out;
+}
+
+/**
  * Copy a declaration into a new rule.
+ * @param p: the policy, which keeps the rule's strings.
  * @param r: the rule, uninitialised.
  * @param d: the declaration.
  * @param file: the interned file name.
  * @param line: the line.
- * @return: TG_OK or TG_ERR_NOMEM (the rule then owns what was copied).
+ * @return: TG_OK or TG_ERR_NOMEM.
  */
 static enum tg_err
-rule_fill(struct tg_rule* r, const struct tg_decl* d, const char* file, int line)
+rule_fill(struct tg_policy* p, struct tg_rule* r, const struct tg_decl* d, const char* file,
+	int line)
 {
 	memset(r, 0, sizeof(*r));
 	r->protect = d->protect;
@@ -704,10 +813,166 @@ rule_fill(struct tg_rule* r, const struct tg_decl* d, const char* file, int line
 	r->qtypes = d->qtypes;
 	r->file = file;
 	r->line = line;
-	if(!(r->name = strdup(d->text)))
+	if(!(r->name = policy_strdup(p, d->text)))
 		return TG_ERR_NOMEM;
-	if((d->seen & TG_KEY_REASON) && !(r->reason = strdup(d->reason)))
+	if((d->seen & TG_KEY_REASON) && !(r->reason = policy_strdup(p, d->reason)))
 		return TG_ERR_NOMEM;
+	return TG_OK;
+}
+
+/**
+ * Add a name to the matcher, saying in the error which name and where it was declared.
+ * @param m: the matcher.
+ * @param h: the name.
+ * @param err: receives the reason on failure.
+ * @return: TG_OK or the error.
+ */
+static enum tg_err
+matcher_add(struct tg_matcher* m, const struct tg_handed* h, struct tg_error* err)
+{
+	char text[TG_PRESENT_MAX];
+	enum tg_err r = h->protect ? tg_matcher_add_protected(m, &h->name, h->id) :
+		tg_matcher_add_allowed(m, &h->name, h->id);
+	if(r == TG_OK)
+		return TG_OK;
+	tg_name_present(text, &h->name, 0);
+	if(r == TG_ERR_NAME)
+		return tg_error_set(err, r, h->file, h->line, "%s: the matcher refuses this name",
+			text);
+	return tg_error_set(err, r, h->file, h->line, "%s: %s", text, tg_strerror(r));
+}
+
+/**
+ * The helper thread: add each batch given to the matcher, until the loader is done.
+ * @param arg: the helper.
+ * @return: NULL.
+ */
+static void*
+helper_run(void* arg)
+{
+	struct tg_helper* h = (struct tg_helper*)arg;
+	size_t i, b;
+	pthread_mutex_lock(&h->lock);
+	for(;;) {
+		while(!h->given && !h->done)
+			pthread_cond_wait(&h->cond, &h->lock);
+		if(!h->given)
+			break;
+		b = (size_t)(1 - h->fill);
+		pthread_mutex_unlock(&h->lock);
+		for(i = 0; i < h->n[b] && h->err.code == TG_OK; i++)
+			(void)matcher_add(h->m, &h->batch[b][i], &h->err);
+		pthread_mutex_lock(&h->lock);
+		h->given = 0;
+		pthread_cond_signal(&h->cond);
+	}
+	pthread_mutex_unlock(&h->lock);
+	return NULL;
+}
+
+/**
+ * Give the batch being filled to the helper, once it is done with the other.
+ * @param h: the helper.
+ * @return: TG_OK, or the code of the helper's error: reading on is then of no use.
+ */
+static enum tg_err
+helper_give(struct tg_helper* h)
+{
+	enum tg_err r;
+	pthread_mutex_lock(&h->lock);
+	while(h->given)
+		pthread_cond_wait(&h->cond, &h->lock);
+	r = h->err.code;
+	h->fill = 1 - h->fill;
+	h->n[h->fill] = 0;
+	h->given = 1;
+	pthread_cond_signal(&h->cond);
+	pthread_mutex_unlock(&h->lock);
+	return r;
+}
+
+/**
+ * Start the helper thread.
+ * @param ld: the loader.
+ * @return: TG_OK, or TG_ERR_NOMEM if there is no thread (the loader adds the names itself).
+ */
+static enum tg_err
+helper_start(struct tg_loader* ld)
+{
+	struct tg_helper* h = calloc(1, sizeof(*h));
+	if(!h)
+		return TG_ERR_NOMEM;
+	h->m = ld->p->matcher;
+	if(pthread_mutex_init(&h->lock, NULL) != 0) {
+		free(h);
+		return TG_ERR_NOMEM;
+	}
+	if(pthread_cond_init(&h->cond, NULL) != 0 ||
+		pthread_create(&h->thread, NULL, &helper_run, h) != 0) {
+		pthread_mutex_destroy(&h->lock);
+		free(h);
+		return TG_ERR_NOMEM;
+	}
+	ld->helper = h;
+	return TG_OK;
+}
+
+/**
+ * Give the helper the last names, wait for it to end and free it. Its error, if it had one,
+ * is about a name read before anything the loader could have failed on, so it comes first.
+ * @param ld: the loader.
+ * @param r: the loader's result so far.
+ * @return: r, or the helper's error.
+ */
+static enum tg_err
+helper_stop(struct tg_loader* ld, enum tg_err r)
+{
+	struct tg_helper* h = ld->helper;
+	if(!h)
+		return r;
+	if(h->n[h->fill])
+		(void)helper_give(h);
+	pthread_mutex_lock(&h->lock);
+	h->done = 1;
+	pthread_cond_signal(&h->cond);
+	pthread_mutex_unlock(&h->lock);
+	pthread_join(h->thread, NULL);
+	if(h->err.code != TG_OK) {
+		*ld->err = h->err;
+		r = h->err.code;
+	}
+	pthread_cond_destroy(&h->cond);
+	pthread_mutex_destroy(&h->lock);
+	free(h);
+	ld->helper = NULL;
+	return r;
+}
+
+/**
+ * Add a declared name to the matcher: here, or by the helper thread.
+ * @param z: the zone.
+ * @param line: the record's line.
+ * @param d: the declaration.
+ * @param id: its rule's index.
+ * @return: TG_OK or the error; the helper's error is only signalled by its code here,
+ *	helper_stop() puts it in the loader's error.
+ */
+static enum tg_err
+rule_match(struct tg_zone* z, int line, const struct tg_decl* d, uint32_t id)
+{
+	struct tg_helper* h = z->ld->helper;
+	struct tg_handed* e;
+	struct tg_handed local;
+	e = h ? &h->batch[h->fill][h->n[h->fill]] : &local;
+	e->name = d->name;
+	e->id = id;
+	e->protect = d->protect;
+	e->file = z->file;
+	e->line = line;
+	if(!h)
+		return matcher_add(z->ld->p->matcher, e, z->ld->err);
+	if(++h->n[h->fill] == TG_HANDOFF)
+		return helper_give(h);
 	return TG_OK;
 }
 
@@ -729,16 +994,12 @@ rule_add(struct tg_zone* z, int line, const struct tg_decl* d, struct tg_slot* s
 	if((r = rules_grow(ld)) != TG_OK)
 		return r;
 	p->count++;
-	if(rule_fill(&p->rules[id], d, z->file, line) != TG_OK)
+	if(rule_fill(p, &p->rules[id], d, z->file, line) != TG_OK)
 		return zerr(z, line, TG_ERR_NOMEM, "out of memory");
 	slot->rule = id + 1;
 	slot->hash = d->hash;
-	r = d->protect ? tg_matcher_add_protected(p->matcher, &d->name, id)
-		: tg_matcher_add_allowed(p->matcher, &d->name, id);
-	if(r == TG_ERR_NAME)
-		return zerr(z, line, r, "%s: the matcher refuses this name", d->text);
-	if(r != TG_OK)
-		return zerr(z, line, r, "%s: %s", d->text, tg_strerror(r));
+	if((r = rule_match(z, line, d, id)) != TG_OK)
+		return r;
 	if(d->protect)
 		p->protected_count++;
 	if(p->count * 2 > ld->slots)
@@ -758,12 +1019,18 @@ zone_txt(struct tg_zone* z, const ldns_rr* rr, int line)
 {
 	struct tg_decl d;
 	struct tg_slot* slot;
-	enum tg_err r;
-	memset(&d, 0, sizeof(d));
+	enum tg_err r, rs;
+	/* d is big: its parts are filled as they are read, not cleared first */
+	d.protect = 0;
+	d.seen = 0;
+	memset(&d.qtypes, 0, sizeof(d.qtypes));
 	z->rule_seen = 1;
 	if((r = decl_owner(z, rr, line, &d)) != TG_OK)
 		return r;
 	d.hash = name_hash(d.text);
+	/* the duplicate table is far from the caches: read the strings while its slot comes */
+	TG_PREFETCH(&z->ld->slot[d.hash & (z->ld->slots - 1)]);
+	rs = decl_strings(z, rr, line, &d);
 	slot = slot_find(z->ld, d.text, d.hash);
 	if(slot->rule) {
 		const struct tg_rule* first = &z->ld->p->rules[slot->rule - 1];
@@ -773,8 +1040,8 @@ zone_txt(struct tg_zone* z, const ldns_rr* rr, int line)
 	if(d.protect && wire_has_odd_byte(d.wire))
 		return zerr(z, line, TG_ERR_NAME, "protected name %s has a '.' or NUL byte inside "
 			"a label", d.text);
-	if((r = decl_strings(z, rr, line, &d)) != TG_OK)
-		return r;
+	if(rs != TG_OK)
+		return rs;
 	return rule_add(z, line, &d, slot);
 }
 
@@ -1013,6 +1280,7 @@ loader_end(struct tg_loader* ld, enum tg_err r, struct tg_policy** out)
 	struct tg_rule* shrunk;
 	free(ld->slot);
 	*out = NULL;
+	r = helper_stop(ld, r);
 	if(r == TG_OK && (r = tg_matcher_finish(ld->p->matcher)) != TG_OK)
 		tg_error_set(ld->err, r, NULL, 0, "building the matcher: %s", tg_strerror(r));
 	if(r != TG_OK) {
@@ -1044,6 +1312,11 @@ load_file(struct tg_loader* ld, const char* path)
 			return tg_error_set(ld->err, TG_ERR_INVALID, path, 0, "listed twice");
 	if(!(fp = fopen(path, "r")))
 		return tg_error_set(ld->err, TG_ERR_IO, path, 0, "%s", strerror(errno));
+	(void)setvbuf(fp, NULL, _IOFBF, TG_ZONE_BUFFER);
+#ifdef __GLIBC__
+	/* only this thread reads the file: spare ldns's getc calls the stream's lock */
+	(void)__fsetlocking(fp, FSETLOCKING_BYCALLER);
+#endif
 	if((r = intern_file(ld, path, &file)) == TG_OK)
 		r = zone_load(ld, fp, file);
 	fclose(fp);
@@ -1061,7 +1334,15 @@ tg_policy_load(const char* const* files, size_t nfiles,
 	struct tg_loader ld;
 	enum tg_err r;
 	size_t i;
+	struct stat st;
+	off_t bytes = 0;
 	r = loader_init(&ld, default_qtypes ? default_qtypes : &tg_qtypes_fallback, err);
+	for(i = 0; i < nfiles; i++)
+		if(stat(files[i], &st) == 0)
+			bytes += st.st_size;
+	/* without a thread the names are simply added here */
+	if(r == TG_OK && bytes >= TG_HELPER_BYTES)
+		(void)helper_start(&ld);
 	for(i = 0; i < nfiles && r == TG_OK; i++)
 		r = load_file(&ld, files[i]);
 	return loader_end(&ld, r, out);
@@ -1093,13 +1374,13 @@ cleanup:
 size_t
 tg_policy_memory(const struct tg_policy* p)
 {
+	const struct tg_strblock* b;
 	size_t i, n;
 	if(!p)
 		return 0;
 	n = sizeof(*p) + p->count * sizeof(*p->rules) + p->file_count * sizeof(*p->files);
-	for(i = 0; i < p->count; i++)
-		n += strlen(p->rules[i].name) + 1 +
-			(p->rules[i].reason ? strlen(p->rules[i].reason) + 1 : 0);
+	for(b = p->strings; b; b = b->next)
+		n += sizeof(*b) + b->size;
 	for(i = 0; i < p->file_count; i++)
 		n += strlen(p->files[i]) + 1;
 	return n + tg_matcher_memory(p->matcher);
@@ -1111,9 +1392,10 @@ tg_policy_free(struct tg_policy* p)
 	size_t i;
 	if(!p)
 		return;
-	for(i = 0; i < p->count; i++) {
-		free(p->rules[i].name);
-		free(p->rules[i].reason);
+	while(p->strings) {
+		struct tg_strblock* next = p->strings->next;
+		free(p->strings);
+		p->strings = next;
 	}
 	free(p->rules);
 	for(i = 0; i < p->file_count; i++)

@@ -51,6 +51,9 @@ struct tg_rule {
 	int line;
 };
 
+/** A block of strings of the policy; private to policy.c. */
+struct tg_strblock;
+
 /**
  * The policy: every rule and the matcher built over them. Immutable once loaded; shared by all
  * threads without locks. A reload builds a new policy.
@@ -68,6 +71,8 @@ struct tg_policy {
 	char** files;
 	/** number of files */
 	size_t file_count;
+	/** the blocks the rules' name and reason strings are kept in, owned here */
+	struct tg_strblock* strings;
 };
 
 /**

@@ -497,6 +497,76 @@ test_many(void)
 	free(text);
 }
 
+/**
+ * Write a zone of many names to a temporary file: big enough that the loader adds the names
+ * to the matcher from a helper thread.
+ * @param path: receives its name; PATH_MAX_T bytes.
+ * @param last: a line to end it with, or "".
+ * @return: 1 on success.
+ */
+static int
+big_file(char* path, const char* last)
+{
+	FILE* fp;
+	size_t i;
+	int fd;
+	snprintf(path, PATH_MAX_T, "/tmp/policy_t.XXXXXX");
+	if((fd = mkstemp(path)) < 0 || !(fp = fdopen(fd, "w")))
+		return 0;
+	fputs("$ORIGIN p.\n@ SOA ns hm 1 2 3 4 5\n", fp);
+	for(i = 0; i < MANY_NAMES; i++)
+		fprintf(fp, "n%zu.example.%s TXT \"reason=r%zu\"\n", i,
+			i % 1000 == 999 ? "allow" : "protect", i);
+	fputs(last, fp);
+	return fclose(fp) == 0;
+}
+
+/** A big file, its names added to the matcher by the helper thread: same rules, same errors. */
+static void
+test_big_file(void)
+{
+	char path[PATH_MAX_T], want[PATH_MAX_T + 64];
+	const char* files[1] = { path };
+	struct tg_policy* p = NULL;
+	struct tg_error err;
+	uint32_t id;
+	memset(&err, 0, sizeof(err));
+	if(!ok(big_file(path, ""), "a big temporary file"))
+		return;
+	if(!ok(tg_policy_load(files, 1, &dq, &p, &err) == TG_OK && p, "a big file loads"))
+		diag("error: %s", err.msg);
+	unlink(path);
+	if(p) {
+		is_int(p->count, MANY_NAMES, "all its names");
+		is_int(p->protected_count, MANY_NAMES - MANY_NAMES / 1000, "protected and allowed");
+		is_int(verdict(p, "www.n12345.example", &id), TG_VERDICT_PROTECTED,
+			"below a protected name");
+		is_int(id, 12345, "which one");
+		is_int(verdict(p, "n12345.exampl", &id), TG_VERDICT_TYPO, "a typo");
+		is_int(id, 12345, "of which");
+		is_int(verdict(p, "n999.example", &id), TG_VERDICT_ALLOWED, "an allowed name");
+		is_str(p->rules[MANY_NAMES - 1].reason, "r49999", "the last rule");
+	}
+	tg_policy_free(p);
+	p = NULL;
+	if(big_file(path, "n777.example.protect TXT \"action=log\"\n")) {
+		is_int(tg_policy_load(files, 1, &dq, &p, &err), TG_ERR_INVALID,
+			"a big file with a duplicate at its end");
+		snprintf(want, sizeof(want), "%s:%d: n777.example already declared at %s:%d",
+			path, MANY_NAMES + 3, path, 777 + 3);
+		is_str(err.msg, want, "names both places");
+		ok(p == NULL, "no policy");
+		unlink(path);
+	}
+	if(big_file(path, "x.protect TXT \"action=drop\"\n")) {
+		is_int(tg_policy_load(files, 1, &dq, &p, &err), TG_ERR_INVALID,
+			"a big file with a bad record at its end");
+		snprintf(want, sizeof(want), "%s:%d: ", path, MANY_NAMES + 3);
+		ok(strncmp(err.msg, want, strlen(want)) == 0, "says where: %s", err.msg);
+		unlink(path);
+	}
+}
+
 /** The zones typoguard ships. */
 static void
 test_shipped(void)
@@ -544,6 +614,7 @@ main(void)
 	test_duplicates();
 	test_files();
 	test_many();
+	test_big_file();
 	test_shipped();
 	return done_testing();
 }
