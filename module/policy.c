@@ -55,8 +55,11 @@
 #define TG_STRBLOCK_SIZE (64 * 1024)
 /** zone files from this size up are loaded with a helper thread that builds the matcher */
 #define TG_HELPER_BYTES (1024 * 1024)
-/** names handed to the helper thread at a time */
-#define TG_HANDOFF 256
+/** bytes of names handed to the helper thread at a time */
+#define TG_HANDOFF_BYTES (64 * 1024)
+/** batches that may wait for the helper thread: the loader only waits when it is so far
+ * ahead, as when other programs keep the helper from a core */
+#define TG_HANDOFF_BATCHES 32
 /** stdio buffer of a zone file: ldns reads it a character at a time */
 #define TG_ZONE_BUFFER (64 * 1024)
 
@@ -94,42 +97,49 @@ struct tg_strblock {
 	char text[];
 };
 
-/** A name for the matcher, handed to the helper thread. */
+/** A name for the matcher, handed to the helper thread; its wire form follows it. */
 struct tg_handed {
-	/** the name */
-	struct tg_name name;
-	/** its rule's index */
-	uint32_t id;
-	/** 1 for a protected name, 0 for an allowed one */
-	int protect;
 	/** the file it was declared in, interned */
 	const char* file;
+	/** its rule's index */
+	uint32_t id;
 	/** the line */
 	int line;
+	/** 1 for a protected name, 0 for an allowed one */
+	uint8_t protect;
+	/** length of the wire form that follows */
+	uint8_t wire_len;
+};
+
+/** A batch of names for the helper thread. */
+struct tg_batch {
+	/** bytes used in data */
+	size_t used;
+	/** the names, each a struct tg_handed and its wire form, 8-byte aligned */
+	uint8_t data[TG_HANDOFF_BYTES];
 };
 
 /**
  * The helper thread of a big load. Adding a name to the matcher hashes it and files its
- * keys, about as much work as ldns reading its record: on a second core it is done while
- * the next records are read. The loader fills one batch while the helper adds the other.
+ * keys, about a third of the work of ldns reading its record: on a second core it is done
+ * while the next records are read. The loader fills batches in a ring; the helper takes
+ * them in turn.
  */
 struct tg_helper {
 	/** the thread */
 	pthread_t thread;
-	/** guards given, done and the batches' hand-over */
+	/** guards given, taken and done */
 	pthread_mutex_t lock;
-	/** signalled when a batch is given or taken back, and at the end */
+	/** signalled when a batch is given or taken, and at the end */
 	pthread_cond_t cond;
 	/** the matcher, the helper's alone until it is joined */
 	struct tg_matcher* m;
-	/** the two batches */
-	struct tg_handed batch[2][TG_HANDOFF];
-	/** names in each batch */
-	size_t n[2];
-	/** the batch the loader fills */
-	int fill;
-	/** 1 while the other batch is the helper's */
-	int given;
+	/** the batches, used in turn */
+	struct tg_batch batch[TG_HANDOFF_BATCHES];
+	/** batches given so far; the loader fills batch[given % TG_HANDOFF_BATCHES] */
+	size_t given;
+	/** batches the helper has done */
+	size_t taken;
 	/** 1 once the loader has no more names */
 	int done;
 	/** the first name the matcher refused, if any: the helper then adds no more */
@@ -820,22 +830,28 @@ rule_fill(struct tg_policy* p, struct tg_rule* r, const struct tg_decl* d, const
 	return TG_OK;
 }
 
+/** bytes a handed name takes in a batch */
+#define TG_HANDED_SIZE(wire_len) \
+	((sizeof(struct tg_handed) + (size_t)(wire_len) + 7) & ~(size_t)7)
+
 /**
  * Add a name to the matcher, saying in the error which name and where it was declared.
  * @param m: the matcher.
- * @param h: the name.
+ * @param h: the name, its wire form after it.
+ * @param name: the name in comparison form.
  * @param err: receives the reason on failure.
  * @return: TG_OK or the error.
  */
 static enum tg_err
-matcher_add(struct tg_matcher* m, const struct tg_handed* h, struct tg_error* err)
+matcher_add(struct tg_matcher* m, const struct tg_handed* h, const struct tg_name* name,
+	struct tg_error* err)
 {
 	char text[TG_PRESENT_MAX];
-	enum tg_err r = h->protect ? tg_matcher_add_protected(m, &h->name, h->id) :
-		tg_matcher_add_allowed(m, &h->name, h->id);
+	enum tg_err r = h->protect ? tg_matcher_add_protected(m, name, h->id) :
+		tg_matcher_add_allowed(m, name, h->id);
 	if(r == TG_OK)
 		return TG_OK;
-	tg_name_present(text, &h->name, 0);
+	tg_name_present(text, name, 0);
 	if(r == TG_ERR_NAME)
 		return tg_error_set(err, r, h->file, h->line, "%s: the matcher refuses this name",
 			text);
@@ -843,7 +859,26 @@ matcher_add(struct tg_matcher* m, const struct tg_handed* h, struct tg_error* er
 }
 
 /**
- * The helper thread: add each batch given to the matcher, until the loader is done.
+ * Add the names of a batch to the matcher, until one fails.
+ * @param h: the helper.
+ * @param b: the batch.
+ */
+static void
+helper_batch(struct tg_helper* h, const struct tg_batch* b)
+{
+	const struct tg_handed* e;
+	struct tg_name name;
+	size_t at;
+	for(at = 0; at < b->used && h->err.code == TG_OK; at += TG_HANDED_SIZE(e->wire_len)) {
+		e = (const struct tg_handed*)(const void*)(b->data + at);
+		/* the loader made it from this wire form: it converts again */
+		(void)tg_name_from_wire(&name, (const uint8_t*)(e + 1), e->wire_len);
+		(void)matcher_add(h->m, e, &name, &h->err);
+	}
+}
+
+/**
+ * The helper thread: add the batches given to the matcher, until the loader is done.
  * @param arg: the helper.
  * @return: NULL.
  */
@@ -851,19 +886,16 @@ static void*
 helper_run(void* arg)
 {
 	struct tg_helper* h = (struct tg_helper*)arg;
-	size_t i, b;
 	pthread_mutex_lock(&h->lock);
 	for(;;) {
-		while(!h->given && !h->done)
+		while(h->taken == h->given && !h->done)
 			pthread_cond_wait(&h->cond, &h->lock);
-		if(!h->given)
+		if(h->taken == h->given)
 			break;
-		b = (size_t)(1 - h->fill);
 		pthread_mutex_unlock(&h->lock);
-		for(i = 0; i < h->n[b] && h->err.code == TG_OK; i++)
-			(void)matcher_add(h->m, &h->batch[b][i], &h->err);
+		helper_batch(h, &h->batch[h->taken % TG_HANDOFF_BATCHES]);
 		pthread_mutex_lock(&h->lock);
-		h->given = 0;
+		h->taken++;
 		pthread_cond_signal(&h->cond);
 	}
 	pthread_mutex_unlock(&h->lock);
@@ -871,7 +903,7 @@ helper_run(void* arg)
 }
 
 /**
- * Give the batch being filled to the helper, once it is done with the other.
+ * Give the batch being filled to the helper, and wait for room for the next one.
  * @param h: the helper.
  * @return: TG_OK, or the code of the helper's error: reading on is then of no use.
  */
@@ -880,14 +912,13 @@ helper_give(struct tg_helper* h)
 {
 	enum tg_err r;
 	pthread_mutex_lock(&h->lock);
-	while(h->given)
+	h->given++;
+	pthread_cond_signal(&h->cond);
+	while(h->given - h->taken == TG_HANDOFF_BATCHES)
 		pthread_cond_wait(&h->cond, &h->lock);
 	r = h->err.code;
-	h->fill = 1 - h->fill;
-	h->n[h->fill] = 0;
-	h->given = 1;
-	pthread_cond_signal(&h->cond);
 	pthread_mutex_unlock(&h->lock);
+	h->batch[h->given % TG_HANDOFF_BATCHES].used = 0;
 	return r;
 }
 
@@ -930,9 +961,9 @@ helper_stop(struct tg_loader* ld, enum tg_err r)
 	struct tg_helper* h = ld->helper;
 	if(!h)
 		return r;
-	if(h->n[h->fill])
-		(void)helper_give(h);
 	pthread_mutex_lock(&h->lock);
+	if(h->batch[h->given % TG_HANDOFF_BATCHES].used)
+		h->given++;
 	h->done = 1;
 	pthread_cond_signal(&h->cond);
 	pthread_mutex_unlock(&h->lock);
@@ -961,19 +992,26 @@ static enum tg_err
 rule_match(struct tg_zone* z, int line, const struct tg_decl* d, uint32_t id)
 {
 	struct tg_helper* h = z->ld->helper;
-	struct tg_handed* e;
-	struct tg_handed local;
-	e = h ? &h->batch[h->fill][h->n[h->fill]] : &local;
-	e->name = d->name;
-	e->id = id;
-	e->protect = d->protect;
+	struct tg_batch* b;
+	struct tg_handed local, *e = &local;
+	size_t wl = d->name.len + 2 - (d->name.labels == 0);
+	enum tg_err r = TG_OK;
+	if(h) {
+		b = &h->batch[h->given % TG_HANDOFF_BATCHES];
+		if(b->used + TG_HANDED_SIZE(wl) > TG_HANDOFF_BYTES &&
+			(r = helper_give(h)) != TG_OK)
+			return r;
+		b = &h->batch[h->given % TG_HANDOFF_BATCHES];
+		e = (struct tg_handed*)(void*)(b->data + b->used);
+		b->used += TG_HANDED_SIZE(wl);
+		memcpy(e + 1, d->wire, wl);
+	}
 	e->file = z->file;
+	e->id = id;
 	e->line = line;
-	if(!h)
-		return matcher_add(z->ld->p->matcher, e, z->ld->err);
-	if(++h->n[h->fill] == TG_HANDOFF)
-		return helper_give(h);
-	return TG_OK;
+	e->protect = (uint8_t)d->protect;
+	e->wire_len = (uint8_t)wl;
+	return h ? TG_OK : matcher_add(z->ld->p->matcher, e, &d->name, z->ld->err);
 }
 
 /**
