@@ -11,6 +11,7 @@
 #include "config.h"
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +37,7 @@
 #include "match.h"
 #include "name.h"
 #include "policy.h"
+#include "recent.h"
 #include "settings.h"
 #include "writer.h"
 
@@ -74,6 +76,16 @@ struct tg_env {
 	atomic_uint_fast64_t blocked;
 	/** events that could not be encoded (out of memory) */
 	atomic_uint_fast64_t encode_failed;
+	/** each worker thread's set of names its cached answers were found clean for */
+	pthread_key_t recent_key;
+	/** 1 if recent_key was made */
+	int recent_ready;
+	/** guards recent and nrecent */
+	pthread_mutex_t recent_lock;
+	/** every thread's set, freed with the state */
+	struct tg_recent** recent;
+	/** number of sets */
+	size_t nrecent;
 };
 
 /**
@@ -176,8 +188,16 @@ tg_register(struct dynlibmod_env* de, struct module_env* env, int id, void* cb,
 static void
 tg_env_free(struct tg_env* te)
 {
+	size_t i;
 	if(!te)
 		return;
+	if(te->recent_ready) {
+		pthread_key_delete(te->recent_key);
+		pthread_mutex_destroy(&te->recent_lock);
+	}
+	for(i = 0; i < te->nrecent; i++)
+		tg_recent_free(te->recent[i]);
+	free(te->recent);
 	tg_writer_close(te->writer);
 	tg_policy_free(te->policy);
 	tg_settings_clear(&te->settings);
@@ -209,6 +229,12 @@ init(struct module_env* env, int id)
 		return 0;
 	}
 	tg_event_prepare();
+	if(pthread_mutex_init(&te->recent_lock, NULL) == 0) {
+		if(pthread_key_create(&te->recent_key, NULL) == 0)
+			te->recent_ready = 1;
+		else
+			pthread_mutex_destroy(&te->recent_lock);
+	}
 	de->dyn_env = te;
 	if(!tg_register(de, env, id, (void*)&tg_reply_cb, te)) {
 		log_err("typoguard: cannot register the reply callbacks");
@@ -260,10 +286,11 @@ tg_from_client(struct module_qstate* qstate)
  * @param te: typoguard's state.
  * @param qinfo: the question.
  * @param m: receives the match.
+ * @param clean: if not NULL, set to 1 when the name is no typo, whatever the type.
  * @return: the rule that matched and intercepts this type, or NULL.
  */
 static const struct tg_rule*
-tg_check(struct tg_env* te, struct query_info* qinfo, struct tg_match* m)
+tg_check(struct tg_env* te, struct query_info* qinfo, struct tg_match* m, int* clean)
 {
 	struct tg_name name;
 	const struct tg_rule* rule;
@@ -271,8 +298,11 @@ tg_check(struct tg_env* te, struct query_info* qinfo, struct tg_match* m)
 		return NULL;
 	if(tg_name_from_wire(&name, qinfo->qname, qinfo->qname_len) != TG_OK)
 		return NULL;
-	if(tg_matcher_match(te->policy->matcher, &name, m) != TG_VERDICT_TYPO)
+	if(tg_matcher_match(te->policy->matcher, &name, m) != TG_VERDICT_TYPO) {
+		if(clean)
+			*clean = 1;
 		return NULL;
+	}
 	rule = &te->policy->rules[m->id];
 	if(!tg_qtypes_has(&rule->qtypes, qinfo->qtype))
 		return NULL;
@@ -330,7 +360,7 @@ tg_handle_new(struct module_qstate* qstate, int id)
 	struct tg_match m;
 	const struct tg_rule* rule;
 	qstate->ext_state[id] = module_wait_module;
-	if(!te || !tg_from_client(qstate) || !(rule = tg_check(te, &qstate->qinfo, &m)))
+	if(!te || !tg_from_client(qstate) || !(rule = tg_check(te, &qstate->qinfo, &m, NULL)))
 		return;
 	if(!(tq = regional_alloc(qstate->region, sizeof(*tq)))) {
 		log_err("typoguard: out of memory for a flagged query");
@@ -393,9 +423,15 @@ size_t
 get_mem(struct module_env* env, int id)
 {
 	struct tg_env* te = tg_env_get(env, id);
+	size_t n = 0;
 	if(!te)
 		return 0;
-	return sizeof(*te) + tg_policy_memory(te->policy);
+	if(te->recent_ready) {
+		pthread_mutex_lock(&te->recent_lock);
+		n = te->nrecent;
+		pthread_mutex_unlock(&te->recent_lock);
+	}
+	return sizeof(*te) + tg_policy_memory(te->policy) + n * tg_recent_memory();
 }
 
 /**
@@ -617,6 +653,59 @@ tg_emit(struct tg_env* te, struct query_info* qinfo, const struct tg_qstate* tq,
 }
 
 /**
+ * This worker thread's set of names found clean in cached answers, made on first use.
+ * @param te: typoguard's state.
+ * @return: the set, or NULL if there is none (out of memory): then every name is matched.
+ */
+static struct tg_recent*
+tg_thread_recent(struct tg_env* te)
+{
+	struct tg_recent* r;
+	struct tg_recent** all;
+	if(!te->recent_ready)
+		return NULL;
+	if((r = (struct tg_recent*)pthread_getspecific(te->recent_key)) != NULL)
+		return r;
+	if(!(r = tg_recent_new()))
+		return NULL;
+	pthread_mutex_lock(&te->recent_lock);
+	if((all = realloc(te->recent, (te->nrecent + 1) * sizeof(*all))) != NULL) {
+		all[te->nrecent++] = r;
+		te->recent = all;
+	}
+	pthread_mutex_unlock(&te->recent_lock);
+	if(!all) {
+		tg_recent_free(r);
+		return NULL;
+	}
+	/* kept in te->recent: freed with te even if this fails */
+	return pthread_setspecific(te->recent_key, r) == 0 ? r : NULL;
+}
+
+/**
+ * Check a question answered from Unbound's cache. Those are popular names, asked again and
+ * again: a name this thread already found clean is not matched again.
+ * @param te: typoguard's state.
+ * @param qinfo: the question.
+ * @param m: receives the match.
+ * @return: the rule that matched and intercepts this type, or NULL.
+ */
+static const struct tg_rule*
+tg_check_cached(struct tg_env* te, struct query_info* qinfo, struct tg_match* m)
+{
+	struct tg_recent* r = tg_thread_recent(te);
+	const struct tg_rule* rule;
+	int clean = 0;
+	if(r && qinfo->qclass == LDNS_RR_CLASS_IN &&
+		tg_recent_has(r, qinfo->qname, qinfo->qname_len))
+		return NULL;
+	rule = tg_check(te, qinfo, m, &clean);
+	if(r && clean)
+		tg_recent_add(r, qinfo->qname, qinfo->qname_len);
+	return rule;
+}
+
+/**
  * Unbound calls this before each reply it sends: from the mesh with the query state (once per
  * client, NXDOMAIN and SERVFAIL included), and from the message cache without one.
  * Flagged mesh states carry their tg_qstate. An answer from the cache is checked here; typoguard
@@ -640,7 +729,7 @@ tg_reply_cb(struct query_info* qinfo, struct module_qstate* qstate,
 		if(!(tq = (struct tg_qstate*)qstate->minfo[id]))
 			return 1;
 	} else {
-		if(!(cached.rule = tg_check(te, qinfo, &cached.match)))
+		if(!(cached.rule = tg_check_cached(te, qinfo, &cached.match)))
 			return 1;
 		cached.action = TG_ACTION_LOG;
 		tq = &cached;
