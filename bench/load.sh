@@ -18,7 +18,7 @@ for i in $(seq 1 "$PAIRS"); do
 	echo "$l | $p" | tee -a "$W/load.txt" | sed 's/^/# /' >&2
 done
 # "ldns 2.01 s (cpu 1.99 s), N names, peak RSS 3 MiB, ... | policy 4.05 s (cpu 4.81 s), ..."
-awk -F'|' '{ split($1, l, " "); split($2, p, " "); print l[2], p[2], p[5], p[10], p[15], l[5] }' \
+awk -F'|' '{ split($1, l, " "); split($2, p, " "); print l[2], p[2], p[5], p[11], p[15], l[5] }' \
 	"$W/load.txt" > "$W/load.cols"
 result load "$names names: tg_policy_load, wall seconds (median)" \
 	"$(awk '{ print $2 }' "$W/load.cols" | median)" s "target <= 5"
@@ -32,3 +32,21 @@ result load "$names names: peak resident memory of the load (median)" \
 	"$(awk '{ print $4 }' "$W/load.cols" | median)" MiB "target <= 1024"
 result load "$names names: memory the policy reports (tg_policy_memory)" \
 	"$(awk '{ print $5 }' "$W/load.cols" | median)" MiB
+
+# The same policy in Unbound: start-up, and get_mem against the memory it adds.
+make_zones
+start_nsd
+ub_conf plain "validator iterator"
+ub_conf tg "dynlib validator iterator"
+tg_conf tg "$W/policy.zone"
+start_ub plain
+start_ub tg
+sleep 2
+mem=$("$UNBOUND_CONTROL" -c "$tg_CONF" stats_noreset | awk -F= '/^mem.mod.dynlibmod=/ { print $2 }')
+result load "$names names in Unbound: start-up, exec to first answer" "$tg_STARTUP" s \
+	"plain Unbound: $plain_STARTUP s"
+result load "$names names in Unbound: get_mem (mem.mod.dynlibmod)" "$((mem / 1048576))" MiB
+result load "$names names in Unbound: resident memory over plain Unbound" \
+	"$(( ($(rss_kb "$tg_PID") - $(rss_kb "$plain_PID")) / 1024 ))" MiB \
+	"get_mem / this: $(awk -v m="$mem" -v r="$(( $(rss_kb "$tg_PID") - $(rss_kb "$plain_PID") ))" \
+	'BEGIN { printf "%.2f", m / 1024 / r }')"

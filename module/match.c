@@ -56,6 +56,7 @@
  */
 
 #include "tgconfig.h"
+#include <pthread.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -108,6 +109,8 @@
 #define TG_BLOCK_MAX 16384
 /** rows of hash words: one per distance from the end, for the longest text and one more */
 #define TG_ROWS_MAX (TG_TEXT_MAX - 1)
+/** table slots from which finishing fills the two halves of the table at once */
+#define TG_THREAD_SLOTS (1024u * 1024u)
 /** alignment of the table: its lines are the cache's */
 #define TG_CACHE_LINE 64u
 /** key marker: the key is of the whole suffix, nothing deleted */
@@ -617,17 +620,16 @@ tg_wait_block(struct tg_klist* l)
 }
 
 /**
- * Keep a key until the table is built.
- * @param list: the lists of the kind of key, by part.
+ * Append a key to a list of waiting keys.
+ * @param l: the list.
  * @param key: the key.
  * @param ref: its reference.
  * @param del: its deleted offset, or TG_WHOLE.
  * @return: 0 if out of memory.
  */
 static int
-tg_wait(struct tg_klist* list, uint64_t key, uint32_t ref, size_t del)
+tg_keep(struct tg_klist* l, uint64_t key, uint32_t ref, size_t del)
 {
-	struct tg_klist* l = &list[tg_part(key)];
 	struct tg_pkey* k;
 
 	if(l->at == l->end && !tg_wait_block(l))
@@ -639,6 +641,20 @@ tg_wait(struct tg_klist* list, uint64_t key, uint32_t ref, size_t del)
 	k->ref = ref;
 	k->del = (uint32_t)del;
 	return 1;
+}
+
+/**
+ * Keep a key until the table is built, in the list of its part of the key space.
+ * @param list: the lists of the kind of key, by part.
+ * @param key: the key.
+ * @param ref: its reference.
+ * @param del: its deleted offset, or TG_WHOLE.
+ * @return: 0 if out of memory.
+ */
+static int
+tg_wait(struct tg_klist* list, uint64_t key, uint32_t ref, size_t del)
+{
+	return tg_keep(&list[tg_part(key)], key, ref, del);
 }
 
 /**
@@ -775,14 +791,15 @@ tg_matcher_add_allowed(struct tg_matcher* m, const struct tg_name* name, uint32_
 static enum tg_err
 tg_alloc_index(struct tg_matcher* m, size_t keys)
 {
-	m->nlines = (keys * TG_SLOTS_PER_KEY + TG_LINE - 1) / TG_LINE + 2;
+	/* even sizes: the two halves filled at once share no line and no word */
+	m->nlines = ((keys * TG_SLOTS_PER_KEY + TG_LINE - 1) / TG_LINE + 2 + 1) & ~(size_t)1;
 	if(m->nlines > 0xffffffffu / TG_LINE)
 		return TG_ERR_NOMEM;
 	m->slots = tg_big_alloc(m->nlines * TG_LINE * sizeof(struct tg_entry),
 		&m->slots_bytes);
 	if(!m->slots)
 		return TG_ERR_NOMEM;
-	m->nwords = keys * TG_FILTER_BITS / 64 + 1;
+	m->nwords = (keys * TG_FILTER_BITS / 64 + 2) & ~(size_t)1;
 	if(!(m->filter = tg_big_alloc(m->nwords * sizeof(uint64_t), &m->filter_bytes)))
 		return TG_ERR_NOMEM;
 	return TG_OK;
@@ -832,6 +849,13 @@ tg_build_small(struct tg_matcher* m, const uint64_t* keys, size_t n)
 	return TG_OK;
 }
 
+/** tg_insert(): the key was put in the table */
+#define TG_PUT 0
+/** tg_insert(): the record is a duplicate, not put */
+#define TG_PUT_DUPLICATE 1
+/** tg_insert(): the search reached the limit, the key is not put */
+#define TG_PUT_LATER 2
+
 /**
  * Put a key in the table and the filter. For the text of a name, a record of the same kind
  * and text already there makes this one a duplicate, and it is not put.
@@ -839,68 +863,164 @@ tg_build_small(struct tg_matcher* m, const uint64_t* keys, size_t n)
  * @param key: the key.
  * @param ref: the reference to store.
  * @param del: the offset of the deleted character, or TG_WHOLE.
- * @return: 1 if the record was found to be a duplicate, else 0.
+ * @param limit: the slot the search must not reach (another thread fills the table from
+ *	there); the table's size to stop at its end rather than go round, SIZE_MAX for neither.
+ * @return: TG_PUT, TG_PUT_DUPLICATE or TG_PUT_LATER.
  */
 static int
-tg_insert(struct tg_matcher* m, uint64_t key, uint32_t ref, uint8_t del)
+tg_insert(struct tg_matcher* m, uint64_t key, uint32_t ref, uint8_t del, size_t limit)
 {
 	size_t i = tg_slot(m, key), nslots = m->nlines * TG_LINE;
 	uint32_t fp = tg_fp(key);
 	struct tg_rec* r = (struct tg_rec*)(void*)(m->arena + (ref & ~TG_KIND_MASK));
 	const struct tg_rec* o;
 
-	for(; m->slots[i].tag != 0; i = (i + 1 == nslots) ? 0 : i + 1) {
-		if(del != TG_WHOLE || m->slots[i].tag != (fp | TG_WHOLE) ||
-			(m->slots[i].ref & TG_KIND_MASK) != (ref & TG_KIND_MASK))
-			continue;
-		o = tg_rec_at(m, m->slots[i].ref);
-		if(o->len == r->len && memcmp(o->text, r->text, r->len) == 0) {
-			r->flags |= TG_REC_DUPLICATE;
-			return 1;
+	for(; m->slots[i].tag != 0; ) {
+		if(del == TG_WHOLE && m->slots[i].tag == (fp | TG_WHOLE) &&
+			(m->slots[i].ref & TG_KIND_MASK) == (ref & TG_KIND_MASK)) {
+			o = tg_rec_at(m, m->slots[i].ref);
+			if(o->len == r->len && memcmp(o->text, r->text, r->len) == 0) {
+				r->flags |= TG_REC_DUPLICATE;
+				return TG_PUT_DUPLICATE;
+			}
 		}
+		if(++i == limit)
+			return TG_PUT_LATER;
+		if(i == nslots)
+			i = 0;
 	}
 	m->slots[i].tag = fp | del;
 	m->slots[i].ref = ref;
 	tg_filter_add(m->filter, m->nwords, key);
-	return 0;
+	return TG_PUT;
 }
 
 /**
- * Put the waiting keys of one kind in the table, part by part, and free them. In the order
- * of the names they would land all over a table far bigger than the caches, a miss each;
- * the keys of one part go to one stretch of the table and of the filter, a 1/TG_PARTS
+ * One of the two halves of the table, filled at once by two threads: the parts of the key
+ * space whose keys go there. A key whose search would run into the other half is set aside,
+ * and put after both are done.
+ */
+struct tg_half {
+	/** the matcher */
+	struct tg_matcher* m;
+	/** the waiting keys of the phase, by part */
+	struct tg_klist* list;
+	/** 1 to leave out the keys of records marked duplicates */
+	int skip_dups;
+	/** the first part of the half */
+	size_t lo;
+	/** the end of its parts */
+	size_t hi;
+	/** the slot its searches must not reach */
+	size_t limit;
+	/** the keys set aside */
+	struct tg_klist later;
+	/** records found to be duplicates */
+	size_t dups;
+	/** 1 if setting a key aside ran out of memory */
+	int nomem;
+};
+
+/**
+ * Put the waiting keys of a half's parts in the table, part by part, and free them. In the
+ * order of the names they would land all over a table far bigger than the caches, a miss
+ * each; the keys of one part go to one stretch of the table and of the filter, a 1/TG_PARTS
  * share small enough to stay in the caches while it is filled. Within a part the keys keep
  * the order of the names, so that of two records with one text and kind the first is kept.
- * @param m: the matcher, its table allocated.
- * @param list: the waiting keys, by part; emptied.
- * @param skip_dups: 1 to leave out the keys of records marked duplicates.
- * @return: the number of records found to be duplicates.
+ * @param h: the half.
  */
-static size_t
-tg_put_waiting(struct tg_matcher* m, struct tg_klist* list, int skip_dups)
+static void
+tg_put_half(struct tg_half* h)
 {
+	struct tg_matcher* m = h->m;
 	struct tg_kblock *b, *next;
 	const struct tg_pkey* k;
-	size_t p, i, dups = 0;
+	size_t p, i;
+	int got;
 
-	for(p = 0; p < TG_PARTS; p++) {
-		if(list[p].tail)
-			list[p].tail->n = (size_t)(list[p].at - list[p].tail->k);
-		for(b = list[p].head; b; b = next) {
+	for(p = h->lo; p < h->hi; p++) {
+		if(h->list[p].tail)
+			h->list[p].tail->n = (size_t)(h->list[p].at - h->list[p].tail->k);
+		for(b = h->list[p].head; b; b = next) {
 			for(i = 0; i < b->n; i++) {
 				k = &b->k[i];
 				if(i + 8 < b->n)
 					TG_PREFETCH(&m->slots[tg_slot(m, k[8].key)]);
-				if(skip_dups && (tg_rec_at(m, k->ref)->flags & TG_REC_DUPLICATE))
+				if(h->skip_dups && (tg_rec_at(m, k->ref)->flags & TG_REC_DUPLICATE))
 					continue;
-				dups += (size_t)tg_insert(m, k->key, k->ref, (uint8_t)k->del);
+				got = tg_insert(m, k->key, k->ref, (uint8_t)k->del, h->limit);
+				h->dups += got == TG_PUT_DUPLICATE;
+				if(got == TG_PUT_LATER && !tg_keep(&h->later, k->key, k->ref, k->del))
+					h->nomem = 1;
 			}
 			next = b->next;
 			free(b);
 		}
-		memset(&list[p], 0, sizeof(list[p]));
+		memset(&h->list[p], 0, sizeof(h->list[p]));
 	}
-	return dups;
+}
+
+/**
+ * Run tg_put_half() in a thread.
+ * @param arg: the half.
+ * @return: NULL.
+ */
+static void*
+tg_put_half_run(void* arg)
+{
+	tg_put_half((struct tg_half*)arg);
+	return NULL;
+}
+
+/**
+ * Put the waiting keys of one kind in the table and free them: a big table's two halves at
+ * once, the second by a thread of its own, then the keys set aside, in order.
+ * @param m: the matcher, its table allocated.
+ * @param list: the waiting keys, by part; emptied.
+ * @param skip_dups: 1 to leave out the keys of records marked duplicates.
+ * @param dups: receives the number of records found to be duplicates.
+ * @return: TG_OK or TG_ERR_NOMEM.
+ */
+static enum tg_err
+tg_put_waiting(struct tg_matcher* m, struct tg_klist* list, int skip_dups, size_t* dups)
+{
+	struct tg_half h[2];
+	struct tg_kblock *b, *next;
+	pthread_t thread;
+	size_t i, j, nslots = m->nlines * TG_LINE;
+	int two = nslots >= TG_THREAD_SLOTS;
+
+	memset(h, 0, sizeof(h));
+	for(i = 0; i < 2; i++) {
+		h[i].m = m;
+		h[i].list = list;
+		h[i].skip_dups = skip_dups;
+		h[i].lo = i * TG_PARTS / 2;
+		h[i].hi = (i + 1) * TG_PARTS / 2;
+		h[i].limit = i ? nslots : nslots / 2;
+	}
+	if(!two || pthread_create(&thread, NULL, &tg_put_half_run, &h[1]) != 0) {
+		/* one thread does both, its searches free to go round the table */
+		h[0].hi = TG_PARTS;
+		h[0].limit = SIZE_MAX;
+		two = 0;
+	}
+	tg_put_half(&h[0]);
+	if(two)
+		pthread_join(thread, NULL);
+	for(i = 0; i < 2; i++) {
+		if(h[i].later.tail)
+			h[i].later.tail->n = (size_t)(h[i].later.at - h[i].later.tail->k);
+		for(b = h[i].later.head; b; b = next) {
+			for(j = 0; j < b->n; j++)
+				h[i].dups += tg_insert(m, b->k[j].key, b->k[j].ref,
+					(uint8_t)b->k[j].del, SIZE_MAX) == TG_PUT_DUPLICATE;
+			next = b->next;
+			free(b);
+		}
+	}
+	*dups = h[0].dups + h[1].dups;
+	return h[0].nomem || h[1].nomem ? TG_ERR_NOMEM : TG_OK;
 }
 
 /**
@@ -970,19 +1090,20 @@ enum tg_err
 tg_matcher_finish(struct tg_matcher* m)
 {
 	enum tg_err r = TG_ERR_NOMEM;
-	size_t dups;
+	size_t dups = 0;
 
 	if(m->finished)
 		return TG_OK;
 	if(m->broken || (r = tg_alloc_index(m, m->nwait_names + m->nwait_dels)) != TG_OK)
 		goto cleanup;
 	tg_arena_settle(m);
-	dups = tg_put_waiting(m, m->wait_names, 0);
-	if((r = tg_build_small(m, m->wait_small, m->nwait_small)) != TG_OK) {
+	/* from here the waiting keys are used up: a failure is final */
+	if((r = tg_put_waiting(m, m->wait_names, 0, &dups)) != TG_OK ||
+		(r = tg_build_small(m, m->wait_small, m->nwait_small)) != TG_OK ||
+		(r = tg_put_waiting(m, m->wait_dels, dups > 0, &dups)) != TG_OK) {
 		m->broken = 1;
 		goto cleanup;
 	}
-	(void)tg_put_waiting(m, m->wait_dels, dups > 0);
 	tg_free_waiting(m);
 	m->finished = 1;
 	return TG_OK;

@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #ifdef __GLIBC__
 #include <stdio_ext.h>
@@ -39,6 +40,12 @@
 #define TG_RULES_START 64
 /** slots of the first duplicate table, a power of two; doubled when half full */
 #define TG_SLOTS_START 1024
+/** zone bytes a record takes at least, to size the duplicate table from the files' size */
+#define TG_RECORD_BYTES_MIN 24
+/** most slots the duplicate table is first made with */
+#define TG_SLOTS_GUESS_MAX (64u * 1024u * 1024u)
+/** a huge page: a duplicate table this big or bigger is aligned on one and asks for them */
+#define TG_HUGE_PAGE (2u * 1024u * 1024u)
 /** room for one TXT character-string and a NUL */
 #define TG_STR_MAX 256
 /** room for a domain name as ldns prints it in a message */
@@ -51,8 +58,11 @@
 #define TG_KEY_QTYPES 0x2
 /** seen-mask bit of reason= */
 #define TG_KEY_REASON 0x4
-/** bytes of a block of rule strings; a longer string gets a block of its own */
-#define TG_STRBLOCK_SIZE (64 * 1024)
+/** bytes of a block of rule strings; a longer string gets a block of its own. Blocks this
+ * big are mapped by malloc apart from its heap, where ldns takes and gives back some 100 KiB
+ * for every record: blocks among those would make the heap's top grow and shrink, a system
+ * call each time */
+#define TG_STRBLOCK_SIZE (1024 * 1024)
 /** zone files from this size up are loaded with a helper thread that builds the matcher */
 #define TG_HELPER_BYTES (1024 * 1024)
 /** bytes of names handed to the helper thread at a time */
@@ -403,6 +413,28 @@ slot_find(struct tg_loader* ld, const char* name, uint32_t hash)
 }
 
 /**
+ * Allocate an empty duplicate table. A big one asks for huge pages: its slots are read at
+ * random, a miss in the address translation for every name with small pages.
+ * @param n: number of slots.
+ * @return: the table, freed with free(); NULL if out of memory.
+ */
+static struct tg_slot*
+slots_alloc(size_t n)
+{
+	size_t size = n * sizeof(struct tg_slot);
+	void* p;
+	if(size < TG_HUGE_PAGE)
+		return calloc(n, sizeof(struct tg_slot));
+	if(posix_memalign(&p, TG_HUGE_PAGE, size) != 0)
+		return NULL;
+#ifdef MADV_HUGEPAGE
+	(void)madvise(p, size, MADV_HUGEPAGE);
+#endif
+	memset(p, 0, size);
+	return (struct tg_slot*)p;
+}
+
+/**
  * Double the duplicate table and enter every rule again.
  * @param ld: the loader.
  * @return: TG_OK or TG_ERR_NOMEM.
@@ -412,7 +444,7 @@ slots_grow(struct tg_loader* ld)
 {
 	struct tg_slot* old = ld->slot;
 	size_t i, j, n = ld->slots;
-	if(!(ld->slot = calloc(n * 2, sizeof(*ld->slot)))) {
+	if(!(ld->slot = slots_alloc(n * 2))) {
 		ld->slot = old;
 		return tg_error_set(ld->err, TG_ERR_NOMEM, NULL, 0, "out of memory");
 	}
@@ -713,10 +745,11 @@ decl_string(struct tg_zone* z, int line, struct tg_decl* d, const uint8_t* s, si
 		return zerr(z, line, TG_ERR_SYNTAX, "%s: TXT string has a NUL byte", d->text);
 	memcpy(buf, s, len);
 	buf[len] = 0;
-	printable(t, sizeof(t), buf);
-	if(!(eq = strchr(buf, '=')))
+	if(!(eq = strchr(buf, '='))) {
+		printable(t, sizeof(t), buf);
 		return zerr(z, line, TG_ERR_SYNTAX, "%s: TXT string \"%s\" is not key=value",
 			d->text, t);
+	}
 	*eq = 0;
 	for(i = 0; i < sizeof(tg_txt_keys) / sizeof(tg_txt_keys[0]); i++) {
 		const struct tg_txt_key* k = &tg_txt_keys[i];
@@ -1287,20 +1320,25 @@ cleanup:
  * Start a load.
  * @param ld: the loader to set up.
  * @param default_qtypes: the qtypes of protected names that give none.
+ * @param bytes: the size of the zone text, to size the tables; 0 if not known.
  * @param err: receives the reason on failure.
  * @return: TG_OK or TG_ERR_NOMEM.
  */
 static enum tg_err
-loader_init(struct tg_loader* ld, const struct tg_qtypes* default_qtypes,
+loader_init(struct tg_loader* ld, const struct tg_qtypes* default_qtypes, size_t bytes,
 	struct tg_error* err)
 {
+	size_t guess = bytes / TG_RECORD_BYTES_MIN;
 	memset(ld, 0, sizeof(*ld));
 	ld->err = err;
 	ld->default_qtypes = default_qtypes;
-	ld->slots = TG_SLOTS_START;
+	/* big enough for every record the files can hold: it need not grow */
+	for(ld->slots = TG_SLOTS_START; ld->slots < 2 * guess &&
+		ld->slots < TG_SLOTS_GUESS_MAX; ld->slots *= 2)
+		;
 	if(!(ld->p = calloc(1, sizeof(*ld->p))) ||
-		!(ld->p->matcher = tg_matcher_new(0)) ||
-		!(ld->slot = calloc(ld->slots, sizeof(*ld->slot))))
+		!(ld->p->matcher = tg_matcher_new(guess)) ||
+		!(ld->slot = slots_alloc(ld->slots)))
 		return tg_error_set(err, TG_ERR_NOMEM, NULL, 0, "out of memory");
 	return TG_OK;
 }
@@ -1374,10 +1412,11 @@ tg_policy_load(const char* const* files, size_t nfiles,
 	size_t i;
 	struct stat st;
 	off_t bytes = 0;
-	r = loader_init(&ld, default_qtypes ? default_qtypes : &tg_qtypes_fallback, err);
 	for(i = 0; i < nfiles; i++)
 		if(stat(files[i], &st) == 0)
 			bytes += st.st_size;
+	r = loader_init(&ld, default_qtypes ? default_qtypes : &tg_qtypes_fallback,
+		(size_t)bytes, err);
 	/* without a thread the names are simply added here */
 	if(r == TG_OK && bytes >= TG_HELPER_BYTES)
 		(void)helper_start(&ld);
@@ -1395,7 +1434,7 @@ tg_policy_load_string(const char* text, const char* label,
 	FILE* fp = NULL;
 	size_t len = strlen(text);
 	enum tg_err r;
-	r = loader_init(&ld, default_qtypes ? default_qtypes : &tg_qtypes_fallback, err);
+	r = loader_init(&ld, default_qtypes ? default_qtypes : &tg_qtypes_fallback, len, err);
 	if(r != TG_OK || (r = intern_file(&ld, label, &file)) != TG_OK || len == 0)
 		goto cleanup;
 	if(!(fp = fmemopen((void*)text, len, "r"))) {
