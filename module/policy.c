@@ -180,6 +180,30 @@ struct tg_loader {
 };
 
 /**
+ * What one TXT record declares, before it becomes a rule.
+ */
+struct tg_decl {
+	/** 1 for <name>.protect, 0 for <name>.allow */
+	int protect;
+	/** the name, lowercased, in wire format */
+	uint8_t wire[TG_WIRE_MAX];
+	/** the name in comparison form */
+	struct tg_name name;
+	/** the name in presentation form, lowercase, no trailing dot */
+	char text[TG_PRESENT_MAX];
+	/** the hash of text */
+	uint32_t hash;
+	/** the action= given, else TG_ACTION_LOG */
+	enum tg_action action;
+	/** the qtypes= given, else the default */
+	struct tg_qtypes qtypes;
+	/** the reason= given, valid if TG_KEY_REASON is in seen */
+	char reason[TG_STR_MAX];
+	/** TG_KEY_* bits of the keys given */
+	unsigned seen;
+};
+
+/**
  * The state of reading one zone file.
  */
 struct tg_zone {
@@ -205,31 +229,15 @@ struct tg_zone {
 	int soa_line;
 	/** whether a rule was read yet */
 	int rule_seen;
+	/** the declaration read last: its duplicate check and its rule wait for the next
+	 * record, so that the duplicate table's slot is in the caches by then */
+	struct tg_decl pending;
+	/** the line of the pending declaration; 0 when there is none */
+	int pending_line;
+	/** the result of reading its TXT strings */
+	enum tg_err pending_rs;
 };
 
-/**
- * What one TXT record declares, before it becomes a rule.
- */
-struct tg_decl {
-	/** 1 for <name>.protect, 0 for <name>.allow */
-	int protect;
-	/** the name, lowercased, in wire format */
-	uint8_t wire[TG_WIRE_MAX];
-	/** the name in comparison form */
-	struct tg_name name;
-	/** the name in presentation form, lowercase, no trailing dot */
-	char text[TG_PRESENT_MAX];
-	/** the hash of text */
-	uint32_t hash;
-	/** the action= given, else TG_ACTION_LOG */
-	enum tg_action action;
-	/** the qtypes= given, else the default */
-	struct tg_qtypes qtypes;
-	/** the reason= given, valid if TG_KEY_REASON is in seen */
-	char reason[TG_STR_MAX];
-	/** TG_KEY_* bits of the keys given */
-	unsigned seen;
-};
 
 /**
  * A key of the TXT strings and the function that takes its value.
@@ -1079,7 +1087,39 @@ rule_add(struct tg_zone* z, int line, const struct tg_decl* d, struct tg_slot* s
 }
 
 /**
- * Read a TXT record: one protected or allowed name.
+ * Finish the pending declaration, if any: check that its name is new, and add its rule.
+ * Called before anything else of the next record, and at the end of the file, so that its
+ * error comes first.
+ * @param z: the zone.
+ * @return: TG_OK or the error.
+ */
+static enum tg_err
+zone_settle(struct tg_zone* z)
+{
+	struct tg_decl* d = &z->pending;
+	struct tg_slot* slot;
+	int line = z->pending_line;
+	if(!line)
+		return TG_OK;
+	z->pending_line = 0;
+	slot = slot_find(z->ld, d->text, d->hash);
+	if(slot->rule) {
+		const struct tg_rule* first = &z->ld->p->rules[slot->rule - 1];
+		return zerr(z, line, TG_ERR_INVALID, "%s already declared at %s:%d", d->text,
+			first->file, first->line);
+	}
+	if(d->protect && wire_has_odd_byte(d->wire))
+		return zerr(z, line, TG_ERR_NAME, "protected name %s has a '.' or NUL byte inside "
+			"a label", d->text);
+	if(z->pending_rs != TG_OK)
+		return z->pending_rs;
+	return rule_add(z, line, d, slot);
+}
+
+/**
+ * Read a TXT record: one protected or allowed name. Its duplicate check and its rule wait
+ * for zone_settle(): the slot of the duplicate table, far from the caches, is fetched now
+ * and read after ldns has read the next record.
  * @param z: the zone.
  * @param rr: the record.
  * @param line: its line.
@@ -1088,32 +1128,21 @@ rule_add(struct tg_zone* z, int line, const struct tg_decl* d, struct tg_slot* s
 static enum tg_err
 zone_txt(struct tg_zone* z, const ldns_rr* rr, int line)
 {
-	struct tg_decl d;
-	struct tg_slot* slot;
-	enum tg_err r, rs;
+	struct tg_decl* d = &z->pending;
+	enum tg_err r;
 	/* d is big: its parts are filled as they are read, not cleared first */
-	d.protect = 0;
-	d.seen = 0;
-	memset(&d.qtypes, 0, sizeof(d.qtypes));
+	d->protect = 0;
+	d->seen = 0;
+	memset(&d->qtypes, 0, sizeof(d->qtypes));
 	z->rule_seen = 1;
-	if((r = decl_owner(z, rr, line, &d)) != TG_OK)
+	if((r = decl_owner(z, rr, line, d)) != TG_OK)
 		return r;
-	d.hash = name_hash(d.text);
-	/* the duplicate table is far from the caches: read the strings while its slot comes */
-	TG_PREFETCH(&z->ld->slot[d.hash & (z->ld->slots - 1)]);
-	rs = decl_strings(z, rr, line, &d);
-	slot = slot_find(z->ld, d.text, d.hash);
-	if(slot->rule) {
-		const struct tg_rule* first = &z->ld->p->rules[slot->rule - 1];
-		return zerr(z, line, TG_ERR_INVALID, "%s already declared at %s:%d", d.text,
-			first->file, first->line);
-	}
-	if(d.protect && wire_has_odd_byte(d.wire))
-		return zerr(z, line, TG_ERR_NAME, "protected name %s has a '.' or NUL byte inside "
-			"a label", d.text);
-	if(rs != TG_OK)
-		return rs;
-	return rule_add(z, line, &d, slot);
+	d->hash = name_hash(d->text);
+	TG_PREFETCH(&z->ld->slot[d->hash & (z->ld->slots - 1)]);
+	/* an error in the strings comes after the duplicate check's */
+	z->pending_rs = decl_strings(z, rr, line, d);
+	z->pending_line = line;
+	return TG_OK;
 }
 
 /**
@@ -1245,6 +1274,9 @@ zone_skip_blank(struct tg_zone* z)
 static enum tg_err
 zone_status(struct tg_zone* z, ldns_status s, const ldns_rr* rr, int line)
 {
+	enum tg_err r;
+	if((r = zone_settle(z)) != TG_OK)
+		return r;
 	switch(s) {
 	case LDNS_STATUS_OK:
 		return zone_record(z, rr, line);
@@ -1281,6 +1313,8 @@ zone_read(struct tg_zone* z)
 		r = zone_status(z, s, rr, line);
 		ldns_rr_free(rr);
 	}
+	if(r == TG_OK)
+		r = zone_settle(z);
 	if(r == TG_OK && ferror(z->fp))
 		r = zerr(z, 0, TG_ERR_IO, "read error: %s", strerror(errno));
 	return r;
