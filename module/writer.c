@@ -416,9 +416,34 @@ tg_writer_batch(struct tg_writer* w, struct tg_wline* b, size_t n)
 		free(b[i].line);
 }
 
+/** nanoseconds the writer lets lines gather after it wakes for one: a burst of events then
+ * costs one wake-up and one write for many lines, not for each */
+#define TG_LINGER_NSEC (1000 * 1000)
+
+/**
+ * Let more lines come before they are taken, for TG_LINGER_NSEC or until the writer closes.
+ * Lines queued meanwhile do not wake the thread (only the first of an empty queue does).
+ * @param w: the writer, its lock held.
+ */
+static void
+tg_writer_linger(struct tg_writer* w)
+{
+	struct timespec until;
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	until.tv_nsec += TG_LINGER_NSEC;
+	if(until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	while(!w->stop && w->count < w->max)
+		if(pthread_cond_timedwait(&w->wake, &w->lock, &until) == ETIMEDOUT)
+			break;
+}
+
 /**
  * Wait for lines and take them all: swap the queue with the (empty) batch array.
  * While drops wait to be reported, wake up in time to report them.
+ * Once a line is there, let others gather for a moment (tg_writer_linger()).
  * @param w: the writer.
  * @param stop: receives whether the writer is closing.
  * @return: the number of lines now in w->batch.
@@ -440,6 +465,8 @@ tg_writer_take(struct tg_writer* w, int* stop)
 		if(pthread_cond_timedwait(&w->wake, &w->lock, &until) == ETIMEDOUT)
 			break;
 	}
+	if(w->count > 0)
+		tg_writer_linger(w);
 	t = w->batch;
 	w->batch = w->queue;
 	w->queue = t;
