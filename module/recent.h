@@ -11,8 +11,8 @@
  * A set of query names that the matcher found not to be typos, so that asking again costs a
  * hash and a compare instead of a match. Answers from Unbound's message cache are for popular
  * names, asked again and again: the reply-from-cache callback checks them here first. Names
- * are kept by their exact wire bytes (so a hit is never wrong), 8192 of them, two to a bucket
- * of the hash: a new name pushes out the older of its bucket. Not thread-safe: one set per thread. It knows nothing
+ * are kept by their exact wire bytes (so a hit is never wrong), 16384 of them, four to a
+ * bucket of the hash: a new name pushes out the oldest of its bucket. Not thread-safe: one set per thread. It knows nothing
  * of the policy; whoever keeps one drops it with the policy it was filled from.
  */
 struct tg_recent;
@@ -36,7 +36,7 @@ struct tg_recent* tg_recent_new(void);
 int tg_recent_has(const struct tg_recent* r, const uint8_t* wire, size_t len);
 
 /**
- * Put a name in the set, in place of the older name of its bucket; a name too long is not
+ * Put a name in the set, in place of the oldest name of its bucket; a name too long is not
  * kept.
  * @param r: the set.
  * @param wire: the name, uncompressed wire format.

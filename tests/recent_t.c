@@ -45,7 +45,7 @@ test_basic(void)
 	ok(!tg_recent_has(r, b, lb), "another name is not");
 	ok(!tg_recent_has(r, c, lc), "nor the same name in another case: bytes are compared");
 	ok(!tg_recent_has(r, a, la - 1), "nor a shorter length of the same bytes");
-	ok(tg_recent_memory() >= 8192 * 64, "the set says how big it is");
+	ok(tg_recent_memory() >= 16384 * 64, "the set says how big it is");
 	tg_recent_free(r);
 	tg_recent_free(NULL);
 }
@@ -105,7 +105,7 @@ test_crowd(void)
 		len = wire_of(s, w);
 		wrong += (size_t)tg_recent_has(r, w, len);
 	}
-	ok(kept > 4000 && kept <= 8192, "of %d names, as many as fit are kept (%d)", CROWD,
+	ok(kept > 12000 && kept <= 16384, "of %d names, as many as fit are kept (%d)", CROWD,
 		(int)kept);
 	is_int(wrong, 0, "no name never put in is ever found");
 	tg_recent_free(r);
