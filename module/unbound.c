@@ -89,6 +89,9 @@ struct tg_qstate {
 	enum tg_action action;
 };
 
+/** marks, on qstate->minfo, a client query that typoguard checked and did not flag */
+static const struct tg_qstate tg_unflagged;
+
 /** the reply callbacks typoguard registers, and deletes at deinit */
 static const enum inplace_cb_list_type tg_cb_types[] = {
 	inplace_cb_reply, inplace_cb_reply_servfail, inplace_cb_reply_cache
@@ -330,8 +333,12 @@ tg_handle_new(struct module_qstate* qstate, int id)
 	struct tg_match m;
 	const struct tg_rule* rule;
 	qstate->ext_state[id] = module_wait_module;
-	if(!te || !tg_from_client(qstate) || !(rule = tg_check(te, &qstate->qinfo, &m)))
+	if(!te || !tg_from_client(qstate))
 		return;
+	if(!(rule = tg_check(te, &qstate->qinfo, &m))) {
+		qstate->minfo[id] = (void*)&tg_unflagged;
+		return;
+	}
 	if(!(tq = regional_alloc(qstate->region, sizeof(*tq)))) {
 		log_err("typoguard: out of memory for a flagged query");
 		qstate->ext_state[id] = module_error;
@@ -618,10 +625,12 @@ tg_emit(struct tg_env* te, struct query_info* qinfo, const struct tg_qstate* tq,
 
 /**
  * Unbound calls this before each reply it sends: from the mesh with the query state (once per
- * client, NXDOMAIN and SERVFAIL included), and from the message cache without one.
- * Flagged mesh states carry their tg_qstate. An answer from the cache is checked here; typoguard
- * keeps flagged answers out of the cache, so this finds one only if something else put it there,
- * and then the event says "log": the answer went out.
+ * client, NXDOMAIN and SERVFAIL included), and from the cache without one.
+ * Client queries carry what typoguard decided at module_event_new. The others are checked here:
+ * answers from the cache (typoguard keeps flagged answers out of the message cache, so this
+ * finds only what came there another way, such as a non-recursive query answered from records
+ * Unbound looked up for itself) and a lookup Unbound started for itself that a client joined.
+ * Those answers have gone out unblocked, so their event says "log".
  */
 static int
 tg_reply_cb(struct query_info* qinfo, struct module_qstate* qstate,
@@ -631,19 +640,20 @@ tg_reply_cb(struct query_info* qinfo, struct module_qstate* qstate,
 {
 	struct tg_env* te = (struct tg_env*)cb_arg;
 	struct tg_collect* c;
-	struct tg_qstate cached;
+	struct tg_qstate unseen;
 	const struct tg_qstate* tq;
 	(void)edns; (void)opt_list_out; (void)start_time;
 	if(!repinfo)
 		return 1; /* an internal lookup: no client */
-	if(qstate) {
-		if(!(tq = (struct tg_qstate*)qstate->minfo[id]))
+	if(qstate && qstate->minfo[id]) {
+		tq = (struct tg_qstate*)qstate->minfo[id];
+		if(tq == &tg_unflagged)
 			return 1;
 	} else {
-		if(!(cached.rule = tg_check(te, qinfo, &cached.match)))
+		if(!(unseen.rule = tg_check(te, qinfo, &unseen.match)))
 			return 1;
-		cached.action = TG_ACTION_LOG;
-		tq = &cached;
+		unseen.action = TG_ACTION_LOG;
+		tq = &unseen;
 	}
 	if(!(c = regional_alloc_zero(region, sizeof(*c)))) {
 		atomic_fetch_add(&te->encode_failed, 1);
