@@ -29,8 +29,6 @@
 #define TG_REWRITE_MAX 3
 /** longest diagnostic message */
 #define TG_LOGMSG_MAX 512
-/** room for strerror_r's text */
-#define TG_ERRSTR_MAX 128
 #ifdef IOV_MAX
 /** most lines one writev() takes */
 #define TG_IOV_MAX IOV_MAX
@@ -117,19 +115,6 @@ struct tg_writer {
 	int stale;
 };
 
-/** strerror, thread-safe: GNU and XSI strerror_r differ */
-static const char*
-tg_errstr(int e, char* buf, size_t size)
-{
-#if defined(__GLIBC__) && defined(_GNU_SOURCE)
-	return strerror_r(e, buf, size);
-#else
-	if(strerror_r(e, buf, size) != 0)
-		snprintf(buf, size, "error %d", e);
-	return buf;
-#endif
-}
-
 /** send a diagnostic, printf style, to the log function if there is one */
 static void
 tg_wlog(struct tg_writer* w, int level, const char* fmt, ...)
@@ -162,7 +147,7 @@ tg_writer_lost(struct tg_writer* w, size_t n, int e)
 	w->io_lost += n;
 	w->failing = 1;
 	snprintf(w->io_why, sizeof(w->io_why), "%s: %s", w->path,
-		tg_errstr(e, buf, sizeof(buf)));
+		tg_errno_str(e, buf, sizeof(buf)));
 }
 
 /** whether there are drops not yet reported */
@@ -234,7 +219,7 @@ tg_writer_ensure(struct tg_writer* w, int* err)
 			return 0;
 		if(!w->stale)
 			tg_wlog(w, 1, "cannot reopen %s after rotation: %s; still writing to "
-				"the renamed file", w->path, tg_errstr(*err, buf, sizeof(buf)));
+				"the renamed file", w->path, tg_errno_str(*err, buf, sizeof(buf)));
 		w->stale = 1;
 		return 1;
 	}
@@ -558,12 +543,12 @@ tg_writer_open(const char* path, size_t queue_max, tg_log_func* log,
 			tg_strerror(TG_ERR_NOMEM));
 	if((w->fd = open(path, TG_OPEN_FLAGS, TG_OPEN_MODE)) < 0) {
 		code = tg_error_set(err, TG_ERR_IO, path, 0, "%s",
-			tg_errstr(errno, buf, sizeof(buf)));
+			tg_errno_str(errno, buf, sizeof(buf)));
 		goto cleanup;
 	}
 	if((r = tg_writer_start(w)) != 0) {
 		code = tg_error_set(err, TG_ERR_NOMEM, path, 0,
-			"cannot start the writer thread: %s", tg_errstr(r, buf, sizeof(buf)));
+			"cannot start the writer thread: %s", tg_errno_str(r, buf, sizeof(buf)));
 		goto cleanup;
 	}
 	*out = w;

@@ -12,16 +12,6 @@
 #define TG_WRITER_QUEUE_DEFAULT 65536
 
 /**
- * A function that reports the writer's diagnostics (drops, write errors, reopen) to the host's
- * log: Unbound's log_err/log_warn in the module, stderr in the tool. Called from the writer
- * thread; must be thread-safe.
- * @param level: 0 error, 1 warning, 2 information.
- * @param msg: the message, without a trailing newline and without the "typoguard: " prefix
- *	that the host's log function puts in front.
- */
-typedef void tg_log_func(int level, const char* msg);
-
-/**
  * Counters, read with tg_writer_stats(). Monotonic since open.
  */
 struct tg_writer_stats {
