@@ -10,6 +10,7 @@
 
 #include "config.h"
 #include <arpa/inet.h>
+#include <inttypes.h>
 #include <netinet/in.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -33,6 +34,7 @@
 #include "util/regional.h"
 
 #include "event.h"
+#include "geo.h"
 #include "match.h"
 #include "name.h"
 #include "policy.h"
@@ -56,6 +58,8 @@ size_t get_mem(struct module_env* env, int id);
 #define TG_RDATA_MAX 1024
 /** room for an address with its brackets, in text */
 #define TG_ADDR_MAX INET6_ADDRSTRLEN
+/** room for an event.id: 16 hex digits that differ at every start, '-', a counter */
+#define TG_EVENT_ID_MAX 40
 
 /**
  * typoguard's module-wide state, built in init and read-only afterwards but for the counters.
@@ -74,6 +78,10 @@ struct tg_env {
 	atomic_uint_fast64_t blocked;
 	/** events that could not be encoded (out of memory) */
 	atomic_uint_fast64_t encode_failed;
+	/** random at every start: the first part of every event.id */
+	uint64_t id_base;
+	/** the number of the last event.id given */
+	atomic_uint_fast64_t id_last;
 };
 
 /**
@@ -184,6 +192,40 @@ tg_env_free(struct tg_env* te)
 	free(te);
 }
 
+/**
+ * Open the databases the settings name, then the event writer, which takes them over: its
+ * thread alone looks up and replaces them.
+ * @param te: typoguard's state, with its settings.
+ * @param err: the reason on failure: the database and libmaxminddb's reason, or the file.
+ * @return: TG_OK or the error.
+ */
+static enum tg_err
+tg_open_writer(struct tg_env* te, struct tg_error* err)
+{
+	struct tg_geo* geo = NULL;
+	enum tg_err r;
+	r = tg_geo_open((const char* const*)te->settings.geo_db,
+		te->settings.geo_check_interval, &tg_log, &geo, err);
+	if(r != TG_OK)
+		return r;
+	return tg_writer_open(te->settings.log_file, 0, geo, &tg_log, &te->writer, err);
+}
+
+/**
+ * A new event.id: unique to this run of Unbound (a counter), and from run to run (a random
+ * part drawn at init).
+ * @param te: typoguard's state.
+ * @param buf: receives the id, TG_EVENT_ID_MAX bytes.
+ * @return: buf.
+ */
+static const char*
+tg_event_id(struct tg_env* te, char* buf)
+{
+	snprintf(buf, TG_EVENT_ID_MAX, "%016" PRIx64 "-%" PRIu64, te->id_base,
+		(uint64_t)atomic_fetch_add(&te->id_last, 1) + 1);
+	return buf;
+}
+
 static int tg_reply_cb(struct query_info* qinfo, struct module_qstate* qstate,
 	struct reply_info* rep, int rcode, struct edns_data* edns,
 	struct edns_option** opt_list_out, struct comm_reply* repinfo,
@@ -202,12 +244,12 @@ init(struct module_env* env, int id)
 	}
 	if(tg_read_settings(&te->settings, &err) != TG_OK ||
 		tg_settings_policy(&te->settings, &te->policy, &err) != TG_OK ||
-		tg_writer_open(te->settings.log_file, 0, &tg_log, &te->writer,
-			&err) != TG_OK) {
+		tg_open_writer(te, &err) != TG_OK) {
 		log_err("typoguard: %s", err.msg);
 		tg_env_free(te);
 		return 0;
 	}
+	te->id_base = ((uint64_t)arc4random() << 32) | arc4random();
 	tg_event_prepare();
 	de->dyn_env = te;
 	if(!tg_register(de, env, id, (void*)&tg_reply_cb, te)) {
@@ -583,9 +625,8 @@ tg_emit(struct tg_env* te, struct query_info* qinfo, const struct tg_qstate* tq,
 {
 	struct tg_event ev;
 	struct tg_name name;
-	char ip[TG_ADDR_MAX];
-	char* line;
-	size_t len;
+	char ip[TG_ADDR_MAX], id[TG_EVENT_ID_MAX];
+	struct json_object* obj;
 	memset(&ev, 0, sizeof(ev));
 	atomic_fetch_add(&te->flagged, 1);
 	if(tq->action == TG_ACTION_NXDOMAIN)
@@ -594,6 +635,7 @@ tg_emit(struct tg_env* te, struct query_info* qinfo, const struct tg_qstate* tq,
 		return;
 	tg_collect_reply(c, rep);
 	gettimeofday(&ev.time, NULL);
+	ev.id = tg_event_id(te, id);
 	ev.action = tq->action;
 	ev.client_port = tg_client(repinfo, ip);
 	ev.client_ip = ev.client_port >= 0 ? ip : NULL;
@@ -608,12 +650,13 @@ tg_emit(struct tg_env* te, struct query_info* qinfo, const struct tg_qstate* tq,
 	ev.resolved_count = c->resolved_count;
 	ev.rule = tq->rule;
 	ev.match = &tq->match;
-	if(!(line = tg_event_json(&ev, &len))) {
+	if(!(obj = tg_event_object(&ev))) {
 		atomic_fetch_add(&te->encode_failed, 1);
 		log_err("typoguard: out of memory: event not written");
 		return;
 	}
-	tg_writer_submit(te->writer, line, len);
+	/* where the addresses are is looked up in the writer's thread, not here */
+	tg_writer_submit_event(te->writer, obj);
 }
 
 /**

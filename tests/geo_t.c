@@ -14,6 +14,7 @@
 #include <json-c/json.h>
 #include "event.h"
 #include "geo.h"
+#include "writer.h"
 #include "tap.h"
 
 /** most diagnostics the test keeps */
@@ -530,6 +531,97 @@ test_enrich(void)
 	tg_geo_close(g);
 }
 
+/** wait until the writer has written n lines; 0 on timeout */
+static int
+settle(struct tg_writer* w, uint64_t n)
+{
+	struct tg_writer_stats st;
+	time_t end = time(NULL) + SETTLE_SECONDS;
+	do {
+		tg_writer_stats(w, &st);
+		if(st.written + st.dropped >= n)
+			return 1;
+		usleep(2000);
+	} while(time(NULL) < end);
+	return 0;
+}
+
+/** submit an event from a client address to the writer */
+static void
+submit_from(struct tg_writer* w, const char* ip)
+{
+	struct tg_name name;
+	struct tg_event ev;
+	memset(&ev, 0, sizeof(ev));
+	if(tg_name_from_str(&name, "army.ml", NULL, NULL) != TG_OK)
+		return;
+	ev.qname = &name;
+	ev.client_ip = ip;
+	ev.client_port = -1;
+	ev.rcode = 3;
+	tg_writer_submit_event(w, tg_event_object(&ev));
+}
+
+/** the client.geo.city_name of line n (from 0) of the event file, "(absent)" if none */
+static const char*
+city_of_line(const char* path, int n, char* buf, size_t size)
+{
+	char line[4096];
+	FILE* f = fopen(path, "r");
+	struct json_object* o;
+	int i = 0;
+	snprintf(buf, size, "(no line %d)", n);
+	while(f && fgets(line, sizeof(line), f))
+		if(i++ == n && (o = json_tokener_parse(line))) {
+			snprintf(buf, size, "%s", jtext(o, "client.geo.city_name"));
+			json_object_put(o);
+		}
+	if(f)
+		fclose(f);
+	return buf;
+}
+
+/** the writer's thread enriches the events it writes, and checks the databases by itself,
+ * also when no event comes */
+static void
+test_writer(void)
+{
+	char events[PATH_LEN], city[PATH_LEN], city2[PATH_LEN], buf[128];
+	struct tg_writer* w = NULL;
+	struct tg_error err;
+	struct tg_geo* g;
+	time_t end;
+	path_of(events, "events.json");
+	path_of(city, "city.mmdb");
+	path_of(city2, "city2.mmdb");
+	if(!(g = open_three(1)))
+		return;
+	if(!ok(tg_writer_open(events, 0, g, test_log, &w, &err) == TG_OK,
+		"a writer with databases opens"))
+		return (void)diag("%s", err.msg);
+	log_reset();
+	submit_from(w, "127.0.0.1");
+	ok(settle(w, 1), "the event is written");
+	is_str(city_of_line(events, 0, buf, sizeof(buf)), "\"Berlin\"",
+		"the writer thread added client.geo");
+	replace(city2, city);
+	end = time(NULL) + SETTLE_SECONDS;
+	while(!log_has(2, "replaced") && time(NULL) < end)
+		usleep(10000);
+	ok(log_has(2, "replaced, now") == 1,
+		"the idle writer thread noticed the replacement by itself");
+	submit_from(w, "127.0.0.1");
+	ok(settle(w, 2), "the next event is written");
+	is_str(city_of_line(events, 1, buf, sizeof(buf)), "\"Paris\"",
+		"and it has the new database's city");
+	tg_writer_submit_event(w, NULL);
+	tg_writer_close(w);
+	ok(log_has(2, "2 addresses looked up") == 1, "close reports the lookups");
+	ok(log_has(0, "1 events dropped: out of memory") == 1,
+		"a NULL event counts as dropped");
+	unlink(events);
+}
+
 /** remove the test directory and what is in it */
 static void
 cleanup(void)
@@ -577,6 +669,7 @@ main(void)
 	test_replace();
 	test_interval();
 	test_enrich();
+	test_writer();
 	cleanup();
 	return done_testing();
 }
