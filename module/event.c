@@ -635,6 +635,28 @@ tg_add_place(struct json_object* o, const char* ip, struct tg_geo* geo)
 }
 
 /**
+ * Add destination: the first resolved address, with the geo and as objects already made for
+ * it (shared, not looked up again).
+ * @param root: the event.
+ * @param first: the first object of typoguard.resolved.
+ * @return: TG_OK or TG_ERR_NOMEM.
+ */
+static enum tg_err
+tg_add_destination(struct json_object* root, struct json_object* first)
+{
+	static const char* const keys[] = { "ip", "geo", "as" };
+	struct json_object *dest, *v;
+	size_t i;
+	if(!(dest = tg_jadd_obj(root, "destination")))
+		return TG_ERR_NOMEM;
+	for(i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if(json_object_object_get_ex(first, keys[i], &v) &&
+			!tg_jadd(dest, keys[i], json_object_get(v)))
+			return TG_ERR_NOMEM;
+	return TG_OK;
+}
+
+/**
  * Add typoguard.resolved, one {ip, geo, as} per address, and destination for the first.
  * @param root: the event.
  * @param ips: the addresses, dns.resolved_ip.
@@ -662,10 +684,8 @@ tg_enrich_resolved(struct json_object* root, struct json_object* ips, struct tg_
 			json_object_put(o);
 			return TG_ERR_NOMEM;
 		}
-		if(tg_add_place(o, ip, geo) != TG_OK)
-			return TG_ERR_NOMEM;
-		if(first && (!(o = tg_jadd_obj(root, "destination")) ||
-			tg_add_place(o, ip, geo) != TG_OK))
+		if(tg_add_place(o, ip, geo) != TG_OK ||
+			(first && tg_add_destination(root, o) != TG_OK))
 			return TG_ERR_NOMEM;
 		first = 0;
 	}
