@@ -2,7 +2,8 @@
 # Copyright (c) 2026, the typoguard authors. BSD 3-clause licence, see COPYING.
 #
 # Sourced by the integration tests (tests/*.test). Every server it starts is stopped when the
-# test exits, also on failure. Needs: tests/env.sh (from configure), nsd, dig, jq.
+# test exits, also on failure. Needs: tests/env.sh (from configure), nsd, dig, jq; perl with
+# MaxMind::DB::Writer for the tests of the GeoIP databases.
 
 set -u
 
@@ -174,6 +175,7 @@ unbound_conf() {
 }
 
 # Write typoguard's settings: tg_conf POLICY-FILE...
+# Lines in TG_SETTINGS, if set, are added to the clause.
 tg_conf() {
 	EVENTS="$T/events.json"
 	{
@@ -182,8 +184,36 @@ tg_conf() {
 			echo "  policy-file: \"$f\""
 		done
 		echo "  log-file: \"$EVENTS\""
+		[ -n "${TG_SETTINGS:-}" ] && printf '%s\n' "$TG_SETTINGS"
 	} > "$T/typoguard.conf"
 	export TYPOGUARD_CONF="$T/typoguard.conf"
+}
+
+# Whether MaxMind's database writer is there to build test databases.
+have_mmdb_writer() {
+	[ -n "${PERL:-}" ] && "$PERL" -MMaxMind::DB::Writer::Tree -e 1 2>/dev/null
+}
+
+# Build a test database with MaxMind's writer from a spec in tests/geo:
+# make_mmdb [--ipv4] DATABASE-TYPE SPEC.json OUT.mmdb
+make_mmdb() {
+	"$PERL" "$abs_top_srcdir/tests/geo/mkmmdb.pl" "$@"
+}
+
+# Put a file at a path as geoipupdate does: a new file beside it, renamed over it.
+# replace_file FROM TO
+replace_file() {
+	cp "$1" "$2.new" && mv -f "$2.new" "$2"
+}
+
+# Wait until Unbound's log has a line matching a pattern: wait_log PATTERN [SECONDS]
+wait_log() {
+	local i
+	for i in $(seq 1 $(( ${2:-10} * 10 ))); do
+		grep -q -- "$1" "$T/unbound.log" && return 0
+		sleep 0.1
+	done
+	return 1
 }
 
 # Start Unbound with the configuration written by unbound_conf.
@@ -208,9 +238,9 @@ q() {
 	"$DIG" +time=5 +tries=1 @127.0.0.1 -p "$UB_PORT" "$name" "$type" "$@"
 }
 
-# The rcode of an answer: rcode NAME TYPE
+# The rcode of an answer: rcode NAME TYPE [DIG-OPTIONS...]
 rcode() {
-	q "$1" "$2" | sed -n 's/.*status: \([A-Z]*\),.*/\1/p'
+	q "$@" | sed -n 's/.*status: \([A-Z]*\),.*/\1/p'
 }
 
 # Number of events in the event file for a question name (case-insensitive): events_for NAME
