@@ -20,6 +20,29 @@ tap_failed=0
 T=$(mktemp -d "${TMPDIR:-/tmp}/typoguard-test.XXXXXX")
 pids=""
 
+# How Unbound runs ("${ub_wrap[@]}" "$UNBOUND" ...): as it is; with the sanitizer runtime
+# preloaded when the module was built with --enable-sanitizers (Unbound itself is not
+# sanitized); or under valgrind memcheck when TG_VALGRIND is set (make check-valgrind).
+# ub_slow scales the waits for a slowed Unbound.
+ub_wrap=()
+ub_slow=1
+if [ -n "${TG_VALGRIND:-}" ] && [ "${TG_SANITIZERS:-no}" = yes ]; then
+	echo "1..0 # SKIP valgrind cannot run a module built with --enable-sanitizers"
+	exit 0
+elif [ -n "${TG_VALGRIND:-}" ]; then
+	[ -x "${VALGRIND:-}" ] || { echo "1..0 # SKIP TG_VALGRIND is set but configure found no valgrind"; exit 0; }
+	ub_wrap=("$VALGRIND" --tool=memcheck --leak-check=full --show-leak-kinds=all
+		--errors-for-leak-kinds=definite,indirect --num-callers=50 --keep-debuginfo=yes
+		--fullpath-after= --log-file="$T/valgrind.%p.log")
+	ub_slow=10
+elif [ "${TG_SANITIZERS:-no}" = yes ]; then
+	# detect_leaks: LeakSanitizer judges the whole process at exit, Unbound included
+	ub_wrap=(env "LD_PRELOAD=$SANITIZER_PRELOAD"
+		"ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:abort_on_error=0:detect_stack_use_after_return=0"
+		"UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1")
+	ub_slow=2
+fi
+
 cleanup() {
 	for p in $pids; do
 		kill -TERM "$p" 2>/dev/null
@@ -65,8 +88,32 @@ skip_all() {
 }
 
 done_testing() {
+	memory_checks
 	echo "1..$tap_n"
 	[ "$tap_failed" -eq 0 ]
+}
+
+# After the test: stop the Unbound still running, then one test each on the sanitizer's or
+# valgrind's reports of every Unbound this test started. Nothing in a plain run.
+memory_checks() {
+	local f n
+	[ "${#ub_wrap[@]}" -gt 0 ] && [ -f "$T/unbound.log" ] || return 0
+	[ -n "${UB_PID:-}" ] && stop_unbound
+	if [ -n "${TG_VALGRIND:-}" ]; then
+		for f in "$T"/valgrind.*.log; do
+			[ -f "$f" ] || continue
+			n=$(sed -n 's/^==[0-9]*== Command: //p' "$f" | head -n 1 | cut -c1-60)
+			python3 "$abs_top_srcdir/tests/valgrind-check" "$f" > "$T/vgcheck.out" 2>&1
+			ok $? "valgrind: no memory errors and nothing of typoguard's left allocated ($n)"
+			sed 's/^/# /' "$T/vgcheck.out"
+		done
+	else
+		n=$(cat "$T"/unbound*.log 2>/dev/null |
+			grep -c -E 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:|SUMMARY: [A-Za-z]*Sanitizer')
+		[ "$n" -eq 0 ]
+		ok $? "no AddressSanitizer, LeakSanitizer or UBSan report from the sanitized module in Unbound"
+		[ "$n" -eq 0 ] || grep -h -A 30 -E 'ERROR: |runtime error:' "$T"/unbound*.log | head -n 80 | sed 's/^/# /'
+	fi
 }
 
 # A free TCP and UDP port on 127.0.0.1.
@@ -84,7 +131,7 @@ free_port() {
 # Wait until a server answers a query on a port: wait_dns PORT NAME
 wait_dns() {
 	local i
-	for i in $(seq 1 100); do
+	for i in $(seq 1 $((100 * ub_slow))); do
 		if "$DIG" +time=1 +tries=1 @127.0.0.1 -p "$1" "$2" SOA >/dev/null 2>&1; then
 			return 0
 		fi
@@ -189,16 +236,18 @@ tg_conf() {
 # Start Unbound with the configuration written by unbound_conf.
 start_unbound() {
 	: > "$T/unbound.log"
-	"$UNBOUND" -d -c "$T/unbound.conf" >>"$T/unbound.log" 2>&1 &
+	"${ub_wrap[@]}" "$UNBOUND" -d -c "$T/unbound.conf" >>"$T/unbound.log" 2>&1 &
 	UB_PID=$!
 	pids="$pids $UB_PID"
 	wait_dns "$UB_PORT" test. || { echo "# Unbound did not start"; return 1; }
 }
 
-# Stop Unbound and wait for it to exit: stop_unbound
+# Stop Unbound and wait for it to exit; UB_STATUS is its exit status: stop_unbound
 stop_unbound() {
 	kill -TERM "$UB_PID" 2>/dev/null
 	wait "$UB_PID" 2>/dev/null
+	UB_STATUS=$?
+	UB_PID=
 }
 
 # Ask Unbound: q NAME TYPE [DIG-OPTIONS...]; prints dig's output.
@@ -223,7 +272,7 @@ events_for() {
 # Wait until the event file holds N lines: wait_events N
 wait_events() {
 	local i
-	for i in $(seq 1 100); do
+	for i in $(seq 1 $((100 * ub_slow))); do
 		if [ -f "$EVENTS" ] && [ "$(wc -l < "$EVENTS")" -ge "$1" ]; then
 			return 0
 		fi
@@ -237,3 +286,4 @@ last_event() {
 	jq -c --arg n "$1" 'select((.dns.question.name | ascii_downcase) == ($n | ascii_downcase))' \
 		"$EVENTS" | tail -n 1
 }
+
