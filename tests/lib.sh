@@ -19,6 +19,8 @@ tap_n=0
 tap_failed=0
 T=$(mktemp -d "${TMPDIR:-/tmp}/typoguard-test.XXXXXX")
 pids=""
+# file systems a test mounted, unmounted at the end
+mounts=""
 
 # How Unbound runs ("${ub_wrap[@]}" "$UNBOUND" ...): as it is; with the sanitizer runtime
 # preloaded when the module was built with --enable-sanitizers (Unbound itself is not
@@ -49,6 +51,9 @@ cleanup() {
 	done
 	for p in $pids; do
 		wait "$p" 2>/dev/null
+	done
+	for m in $mounts; do
+		umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null
 	done
 	if [ "$tap_failed" -ne 0 ] && [ -d "$T" ]; then
 		for f in "$T"/*.log; do
@@ -220,9 +225,10 @@ unbound_conf() {
 	} > "$T/unbound.conf"
 }
 
-# Write typoguard's settings: tg_conf POLICY-FILE...
+# Write typoguard's settings: tg_conf POLICY-FILE...; the event file is $TG_EVENTS if set,
+# else $T/events.json.
 tg_conf() {
-	EVENTS="$T/events.json"
+	EVENTS="${TG_EVENTS:-$T/events.json}"
 	{
 		echo "typoguard:"
 		for f in "$@"; do
