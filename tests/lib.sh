@@ -293,3 +293,23 @@ last_event() {
 		"$EVENTS" | tail -n 1
 }
 
+# Send the queries of a file with dnsperf in the background, every response reported (-v):
+# load_start NAME FILE [DNSPERF-OPTIONS...]; the output goes to $T/NAME.dnsperf.
+load_start() {
+	local name=$1 file=$2
+	shift 2
+	dnsperf -s 127.0.0.1 -p "$UB_PORT" -d "$file" -v "$@" > "$T/$name.dnsperf" 2>&1 &
+	LOAD_PID=$!
+}
+
+# Wait for the dnsperf started by load_start: load_wait
+load_wait() {
+	wait "$LOAD_PID"
+}
+
+# Responses dnsperf got for names matching an extended regular expression (timeouts are
+# "> T name"): responses NAME REGEX
+responses() {
+	grep -c -E "^> [A-Z]{2,} ($2) " "$T/$1.dnsperf"
+}
+
