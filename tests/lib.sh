@@ -236,6 +236,7 @@ tg_conf() {
 		done
 		echo "  log-file: \"$EVENTS\""
 	} > "$T/typoguard.conf"
+	chmod 0644 "$T/typoguard.conf"
 	export TYPOGUARD_CONF="$T/typoguard.conf"
 }
 
@@ -313,3 +314,27 @@ responses() {
 	grep -c -E "^> [A-Z]{2,} ($2) " "$T/$1.dnsperf"
 }
 
+# The unprivileged user the privilege tests run Unbound as (username:); created if missing.
+TG_USER=typoguard-test
+
+# Make sure TG_USER exists (needs root): ensure_test_user
+ensure_test_user() {
+	id "$TG_USER" >/dev/null 2>&1 && return 0
+	useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin \
+		--user-group "$TG_USER" >/dev/null 2>&1
+}
+
+# Prepare $T for an Unbound that drops to TG_USER: the test directory traversable, the
+# module and the test policy copied where that user can read them (the build tree may be in
+# a private home), the log file Unbound reopens after the switch owned by it: as_user_setup
+as_user_setup() {
+	chmod 0711 "$T"
+	mkdir -p "$T/lib"
+	cp "$TG_MODULE" "$T/lib/typoguard.so"
+	chmod 0755 "$T/lib" "$T/lib/typoguard.so"
+	TG_MODULE="$T/lib/typoguard.so"
+	cp "$abs_top_srcdir/tests/policy.zone" "$T/policy.zone"
+	chmod 0644 "$T/policy.zone"
+	: > "$T/unbound.log"
+	chown "$TG_USER" "$T/unbound.log"
+}
