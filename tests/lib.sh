@@ -98,8 +98,9 @@ done_testing() {
 	[ "$tap_failed" -eq 0 ]
 }
 
-# After the test: stop the Unbound still running, then one test each on the sanitizer's or
-# valgrind's reports of every Unbound this test started. Nothing in a plain run.
+# After the test: stop the Unbound still running, then judge what the sanitizers or valgrind
+# said of every Unbound this test started: one test on the sanitizers' reports in Unbound's
+# output, or one test per valgrind log. Nothing in a plain run.
 memory_checks() {
 	local f n
 	[ "${#ub_wrap[@]}" -gt 0 ] && [ -f "$T/unbound.log" ] || return 0
@@ -107,7 +108,7 @@ memory_checks() {
 	if [ -n "${TG_VALGRIND:-}" ]; then
 		for f in "$T"/valgrind.*.log; do
 			[ -f "$f" ] || continue
-			n=$(sed -n 's/^==[0-9]*== Command: //p' "$f" | head -n 1 | cut -c1-60)
+			n=$(basename "$f" .log | sed 's/^valgrind\./Unbound, pid /')
 			python3 "$abs_top_srcdir/tests/valgrind-check" "$f" > "$T/vgcheck.out" 2>&1
 			ok $? "valgrind: no memory errors and nothing of typoguard's left allocated ($n)"
 			sed 's/^/# /' "$T/vgcheck.out"
