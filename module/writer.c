@@ -116,8 +116,10 @@ struct tg_writer {
 	struct timespec last_report;
 	/** whether drops were ever reported */
 	int reported_once;
-	/** whether the last batch lost lines (to say when writing works again) */
+	/** whether lines were lost and no batch has been written whole since */
 	int failing;
+	/** whether a batch was written whole after a loss: to say so once the drops are reported */
+	int recovered;
 	/** where an incomplete line starts that could not be cut off, or -1 */
 	off_t tail;
 	/** whether fd is a renamed file because the path could not be opened again */
@@ -155,6 +157,7 @@ tg_writer_lost(struct tg_writer* w, size_t n, int e)
 	atomic_fetch_add_explicit(&w->dropped, n, memory_order_relaxed);
 	w->io_lost += n;
 	w->failing = 1;
+	w->recovered = 0;
 	snprintf(w->io_why, sizeof(w->io_why), "%s: %s", w->path,
 		tg_errno_str(e, buf, sizeof(buf)));
 }
@@ -398,14 +401,8 @@ tg_writer_batch(struct tg_writer* w, struct tg_wline* b, size_t n)
 			break;
 		}
 	}
-	if(done == n && w->failing) {
-		/* say so once the drops are reported, to keep the messages in order */
-		tg_writer_report(w, 0);
-		if(!tg_writer_unreported(w)) {
-			tg_wlog(w, 2, "%s: writing events again", w->path);
-			w->failing = 0;
-		}
-	}
+	if(done == n && w->failing)
+		w->recovered = 1;
 	for(i = 0; i < n; i++)
 		free(b[i].line);
 }
@@ -441,6 +438,23 @@ tg_writer_deadline(struct tg_writer* w, struct timespec* until)
 		have = 1;
 	}
 	return have;
+}
+
+/**
+ * Report drops, at most once per TG_REPORT_INTERVAL, and then, when a batch was written whole
+ * after them, that writing works again: the messages stay in order, and the second is not
+ * lost when no more lines come after the first.
+ * @param w: the writer.
+ */
+static void
+tg_writer_tell(struct tg_writer* w)
+{
+	tg_writer_report(w, 0);
+	if(w->recovered && !tg_writer_unreported(w)) {
+		tg_wlog(w, 2, "%s: writing events again", w->path);
+		w->failing = 0;
+		w->recovered = 0;
+	}
 }
 
 /**
@@ -519,7 +533,7 @@ tg_writer_main(void* arg)
 		tg_geo_refresh(w->geo, 0);
 		if(n && (k = tg_writer_encode(w, w->batch, n)))
 			tg_writer_batch(w, w->batch, k);
-		tg_writer_report(w, 0);
+		tg_writer_tell(w);
 	} while(!stop || n);
 	return NULL;
 }
