@@ -17,7 +17,7 @@
 #include <string.h>
 #include "match.h"
 #include "name.h"
-#include "match_ref.h"
+#include "../match_ref.h"
 
 /** most names of the policy one input builds */
 #define FZ_POLICY_MAX 24

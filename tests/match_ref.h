@@ -1,10 +1,9 @@
-/* tests/fuzz/match_ref.h - the matcher's brute-force reference, for the matcher fuzzer. */
+/* tests/match_ref.h - the matcher's brute-force reference, for its unit test and its fuzzer. */
 /* Copyright (c) 2026, the typoguard authors. BSD 3-clause licence, see COPYING. */
 
 /*
- * The reference of tests/match_t.c (plain dynamic programming over every suffix and every
- * name), kept apart so that the fuzzer checks the matcher against the very same rules.
- * Keep the two in step when the matcher's rules change.
+ * Plain dynamic programming over every suffix and every name: the matcher's rules written the
+ * slowest, plainest way. tests/match_t.c and the matcher fuzzer check the matcher against it.
  */
 
 #ifndef TG_MATCH_REF_H
