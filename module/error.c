@@ -4,6 +4,7 @@
 #include "tgconfig.h"
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 #include "error.h"
 
 const char*
@@ -19,6 +20,18 @@ tg_strerror(enum tg_err code)
 	case TG_ERR_LIMIT: return "limit exceeded";
 	}
 	return "unknown error";
+}
+
+const char*
+tg_errno_str(int e, char* buf, size_t size)
+{
+#if defined(__GLIBC__) && defined(_GNU_SOURCE)
+	return strerror_r(e, buf, size);
+#else
+	if(strerror_r(e, buf, size) != 0)
+		snprintf(buf, size, "error %d", e);
+	return buf;
+#endif
 }
 
 enum tg_err
@@ -40,4 +53,17 @@ tg_error_set(struct tg_error* err, enum tg_err code, const char* file,
 	vsnprintf(err->msg + n, sizeof(err->msg) - (size_t)n, fmt, ap);
 	va_end(ap);
 	return code;
+}
+
+void
+tg_logf(tg_log_func* log, int level, const char* fmt, ...)
+{
+	char msg[TG_ERRMSG_MAX];
+	va_list ap;
+	if(!log)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	log(level, msg);
 }

@@ -45,6 +45,18 @@ struct tg_error {
  */
 const char* tg_strerror(enum tg_err code);
 
+/** room for the system's text of an errno value */
+#define TG_ERRSTR_MAX 128
+
+/**
+ * The system's text for an errno value, thread-safe (GNU and XSI strerror_r differ).
+ * @param e: the errno value.
+ * @param buf: room for the text, if the system needs it.
+ * @param size: bytes in buf; TG_ERRSTR_MAX is enough.
+ * @return: the text, in buf or static; never NULL.
+ */
+const char* tg_errno_str(int e, char* buf, size_t size);
+
 /**
  * Fill an error, printf style, prefixed with "file:line: " when file is not NULL
  * (and line > 0; line 0 prints "file: ").
@@ -59,6 +71,28 @@ enum tg_err tg_error_set(struct tg_error* err, enum tg_err code,
 	const char* file, int line, const char* fmt, ...)
 #ifdef __GNUC__
 	__attribute__((format(printf, 5, 6)))
+#endif
+	;
+
+/**
+ * A function that reports the library's diagnostics (drops, write errors, databases replaced
+ * or refused) to the host's log: Unbound's log_err/log_warn in the module, stderr in the tool.
+ * Called from the writer thread; must be thread-safe.
+ * @param level: 0 error, 1 warning, 2 information.
+ * @param msg: the message, without a trailing newline and without the "typoguard: " prefix
+ *	that the host's log function puts in front.
+ */
+typedef void tg_log_func(int level, const char* msg);
+
+/**
+ * Send a diagnostic, printf style, to a log function.
+ * @param log: the log function, or NULL: then nothing is done.
+ * @param level: 0 error, 1 warning, 2 information.
+ * @param fmt: printf format of the message.
+ */
+void tg_logf(tg_log_func* log, int level, const char* fmt, ...)
+#ifdef __GNUC__
+	__attribute__((format(printf, 3, 4)))
 #endif
 	;
 

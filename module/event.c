@@ -264,14 +264,8 @@ tg_json_ascii(char* out, const char* s, size_t n)
 	return o;
 }
 
-/**
- * Serialise an object as one ASCII line ending in '\n'.
- * @param o: the object.
- * @param len: receives the length, '\n' included; may be NULL.
- * @return: the line, malloc'ed, NUL-terminated; NULL if out of memory.
- */
-static char*
-tg_json_line(struct json_object* o, size_t* len)
+char*
+tg_event_line(struct json_object* o, size_t* len)
 {
 	size_t slen = 0, high = 0, i, n;
 	const char* s = json_object_to_json_string_length(o, TG_JSON_FLAGS, &slen);
@@ -412,19 +406,22 @@ tg_add_timestamp(struct json_object* o, const struct timeval* tv)
 	return tg_jadd_str(o, "@timestamp", buf);
 }
 
-/** add "event":{kind, category, type, action, module, dataset} */
+/** add "event":{id, kind, category, type, action, module, dataset}; a follow-up is an
+ * "enrichment" of the event it follows, with action "resolve-blocked" */
 static int
 tg_add_event(struct json_object* o, const struct tg_event* ev)
 {
 	const char* category[] = { "network", "intrusion_detection" };
-	const char* type = ev->action == TG_ACTION_NXDOMAIN ? "denied" : "info";
+	const char* type = ev->action == TG_ACTION_NXDOMAIN && !ev->follows ? "denied" : "info";
 	struct json_object* j = tg_jadd_obj(o, "event");
 	if(!j)
 		return 0;
-	return tg_jadd_str(j, "kind", "alert") &&
+	return tg_jadd_str(j, "id", ev->id) &&
+		tg_jadd_str(j, "kind", ev->follows ? "enrichment" : "alert") &&
 		tg_jadd_strs(j, "category", category, 2) &&
 		tg_jadd_strs(j, "type", &type, 1) &&
-		tg_jadd_str(j, "action", tg_action_str(ev->action)) &&
+		tg_jadd_str(j, "action", ev->follows ? "resolve-blocked" :
+			tg_action_str(ev->action)) &&
 		tg_jadd_str(j, "module", "typoguard") &&
 		tg_jadd_str(j, "dataset", "typoguard.events");
 }
@@ -588,24 +585,129 @@ tg_add_typoguard(struct json_object* o, const struct tg_event* ev)
 	if(ev->match && (!tg_add_typo(j, ev->qname, ev->match) ||
 		!tg_add_edit(j, ev->qname, ev->match)))
 		return 0;
-	return !ev->rule || tg_add_rule(j, ev->rule, 1);
+	if(ev->rule && !tg_add_rule(j, ev->rule, 1))
+		return 0;
+	return tg_jadd_str(j, "first_event", ev->follows);
+}
+
+struct json_object*
+tg_event_object(const struct tg_event* ev)
+{
+	struct json_object* root;
+	if(!ev->qname || !(root = json_object_new_object()))
+		return NULL;
+	if(!tg_add_timestamp(root, &ev->time) || !tg_add_event(root, ev) ||
+		!tg_add_client(root, ev) || !tg_add_dns(root, ev) ||
+		!tg_add_typoguard(root, ev)) {
+		json_object_put(root);
+		return NULL;
+	}
+	return root;
 }
 
 char*
 tg_event_json(const struct tg_event* ev, size_t* len)
 {
-	struct json_object* root = json_object_new_object();
-	char* line = NULL;
-	if(!root || !ev->qname)
-		goto cleanup;
-	if(!tg_add_timestamp(root, &ev->time) || !tg_add_event(root, ev) ||
-		!tg_add_client(root, ev) || !tg_add_dns(root, ev) ||
-		!tg_add_typoguard(root, ev))
-		goto cleanup;
-	line = tg_json_line(root, len);
-cleanup:
+	struct json_object* root = tg_event_object(ev);
+	char* line;
+	if(!root)
+		return NULL;
+	line = tg_event_line(root, len);
 	json_object_put(root);
 	return line;
+}
+
+/**
+ * Add "ip" and what the databases know of it to an object.
+ * @param o: the object.
+ * @param ip: the address.
+ * @param geo: the databases.
+ * @return: TG_OK or TG_ERR_NOMEM.
+ */
+static enum tg_err
+tg_add_place(struct json_object* o, const char* ip, struct tg_geo* geo)
+{
+	enum tg_err r;
+	if(!tg_jadd_str(o, "ip", ip))
+		return TG_ERR_NOMEM;
+	r = tg_geo_add(geo, ip, o);
+	return r == TG_ERR_NOMEM ? r : TG_OK;
+}
+
+/**
+ * Add destination: the first resolved address, with the geo and as objects already made for
+ * it (shared, not looked up again).
+ * @param root: the event.
+ * @param first: the first object of typoguard.resolved.
+ * @return: TG_OK or TG_ERR_NOMEM.
+ */
+static enum tg_err
+tg_add_destination(struct json_object* root, struct json_object* first)
+{
+	static const char* const keys[] = { "ip", "geo", "as" };
+	struct json_object *dest, *v;
+	size_t i;
+	if(!(dest = tg_jadd_obj(root, "destination")))
+		return TG_ERR_NOMEM;
+	for(i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if(json_object_object_get_ex(first, keys[i], &v) &&
+			!tg_jadd(dest, keys[i], json_object_get(v)))
+			return TG_ERR_NOMEM;
+	return TG_OK;
+}
+
+/**
+ * Add typoguard.resolved, one {ip, geo, as} per address, and destination for the first.
+ * @param root: the event.
+ * @param ips: the addresses, dns.resolved_ip.
+ * @param geo: the databases.
+ * @return: TG_OK or TG_ERR_NOMEM.
+ */
+static enum tg_err
+tg_enrich_resolved(struct json_object* root, struct json_object* ips, struct tg_geo* geo)
+{
+	struct json_object *tg, *list, *o;
+	const char* ip;
+	size_t i, n = json_object_array_length(ips);
+	int first = 1;
+	if(!json_object_object_get_ex(root, "typoguard", &tg) &&
+		!(tg = tg_jadd_obj(root, "typoguard")))
+		return TG_ERR_NOMEM;
+	if(!tg_jadd(tg, "resolved", (list = json_object_new_array())))
+		return TG_ERR_NOMEM;
+	for(i = 0; i < n; i++) {
+		if(!(ip = json_object_get_string(json_object_array_get_idx(ips, i))))
+			continue;
+		if(!(o = json_object_new_object()))
+			return TG_ERR_NOMEM;
+		if(json_object_array_add(list, o) != 0) {
+			json_object_put(o);
+			return TG_ERR_NOMEM;
+		}
+		if(tg_add_place(o, ip, geo) != TG_OK ||
+			(first && tg_add_destination(root, o) != TG_OK))
+			return TG_ERR_NOMEM;
+		first = 0;
+	}
+	return TG_OK;
+}
+
+enum tg_err
+tg_event_enrich(struct json_object* ev, struct tg_geo* geo)
+{
+	struct json_object *client, *ip, *dns, *ips;
+	if(!geo)
+		return TG_OK;
+	if(json_object_object_get_ex(ev, "client", &client) &&
+		json_object_object_get_ex(client, "ip", &ip) &&
+		tg_geo_add(geo, json_object_get_string(ip), client) == TG_ERR_NOMEM)
+		return TG_ERR_NOMEM;
+	if(!json_object_object_get_ex(ev, "dns", &dns) ||
+		!json_object_object_get_ex(dns, "resolved_ip", &ips) ||
+		!json_object_is_type(ips, json_type_array) ||
+		json_object_array_length(ips) == 0)
+		return TG_OK;
+	return tg_enrich_resolved(ev, ips, geo);
 }
 
 /** name of a verdict in `typoguard check` output */
@@ -665,8 +767,16 @@ char*
 tg_check_json(const struct tg_policy* policy, const struct tg_name* name,
 	enum tg_verdict verdict, const struct tg_match* m, size_t* len)
 {
+	return tg_check_json_client(policy, name, verdict, m, NULL, NULL, len);
+}
+
+char*
+tg_check_json_client(const struct tg_policy* policy, const struct tg_name* name,
+	enum tg_verdict verdict, const struct tg_match* m, const char* client_ip,
+	struct tg_geo* geo, size_t* len)
+{
 	char buf[TG_PRESENT_MAX];
-	struct json_object* root = json_object_new_object();
+	struct json_object* root = json_object_new_object(), *client;
 	const struct tg_rule* rule = NULL;
 	char* line = NULL;
 	if(!root)
@@ -681,7 +791,10 @@ tg_check_json(const struct tg_policy* policy, const struct tg_name* name,
 		goto cleanup;
 	if(rule && !tg_add_verdict(root, name, verdict, m, rule))
 		goto cleanup;
-	line = tg_json_line(root, len);
+	if(client_ip && (!(client = tg_jadd_obj(root, "client")) ||
+		tg_add_place(client, client_ip, geo) != TG_OK))
+		goto cleanup;
+	line = tg_event_line(root, len);
 cleanup:
 	json_object_put(root);
 	return line;

@@ -7,9 +7,13 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/time.h>
+#include "error.h"
+#include "geo.h"
 #include "match.h"
 #include "name.h"
 #include "policy.h"
+
+struct json_object;
 
 /**
  * One record of the answer, already in presentation form (the glue converts from wire).
@@ -33,6 +37,11 @@ struct tg_answer {
 struct tg_event {
 	/** when the answer was sent (UTC) */
 	struct timeval time;
+	/** event.id: unique to this event, or NULL */
+	const char* id;
+	/** for the follow-up of a blocked lookup that was resolved in the background: the
+	 * event.id of the blocked lookup's event; NULL for the event of a client lookup */
+	const char* follows;
 	/** the action taken */
 	enum tg_action action;
 	/** client address in text, or NULL when the lookup had no client */
@@ -68,16 +77,44 @@ struct tg_event {
 void tg_event_prepare(void);
 
 /**
- * Encode an event as one line of JSON, ending in '\n'. Field names follow ECS: @timestamp,
- * event.{kind,category,type,action,module,dataset}, client.{ip,port}, network.{transport,
- * protocol}, dns.question.{name,type,class,registered_domain,top_level_domain,subdomain},
+ * Build an event as a JSON object. Field names follow ECS: @timestamp, event.{id,kind,
+ * category,type,action,module,dataset}, client.{ip,port}, network.{transport,protocol},
+ * dns.question.{name,type,class,registered_domain,top_level_domain,subdomain},
  * dns.response_code, dns.answers, dns.resolved_ip; and typoguard.{protected,typo,edit.{op,
- * position,expected,found},rule.{file,line,reason}}. A field whose value is unknown is left
- * out, never written empty. Names are written in presentation format with \DDD escapes, so
- * every line is ASCII, valid JSON, and reads back to the exact bytes; in edit.expected and
- * edit.found a label separator is "." and a '.' inside a label "\.". Other text (file, reason,
- * answers) that is not ASCII is written with \u escapes. The public suffix list behind
- * registered_domain is loaded at the first call (a file read) and shared read-only.
+ * position,expected,found},rule.{file,line,reason}}, and for a follow-up typoguard.first_event
+ * (event.kind "enrichment", event.action "resolve-blocked"). A field whose value is unknown is
+ * left out, never written empty. Names are written in presentation format with \DDD escapes,
+ * so they read back to the exact bytes; in edit.expected and edit.found a label separator is
+ * "." and a '.' inside a label "\.". The public suffix list behind registered_domain is loaded
+ * at the first call (a file read) and shared read-only. Thread-safe.
+ * @param ev: the event.
+ * @return: the object; the caller owns it (json_object_put). NULL if out of memory.
+ */
+struct json_object* tg_event_object(const struct tg_event* ev);
+
+/**
+ * Add where the addresses of an event are, from the databases: client.geo and client.as for
+ * client.ip; typoguard.resolved, one object {ip, geo, as} per address of dns.resolved_ip, in
+ * order; and destination.{ip,geo,as} for the first of them. Nothing is added without
+ * databases: then typoguard.resolved and destination are left out too. Values the databases
+ * do not have are left out (see tg_geo_add()). The event writer calls this in its own thread.
+ * @param ev: the event, as tg_event_object() made it.
+ * @param geo: the databases, or NULL.
+ * @return: TG_OK or TG_ERR_NOMEM (the event may then lack some of the values).
+ */
+enum tg_err tg_event_enrich(struct json_object* ev, struct tg_geo* geo);
+
+/**
+ * Serialise an object as one line of JSON, ending in '\n'. Text that is not ASCII is written
+ * with \u escapes (bytes that are not UTF-8 as \ufffd), so every line is ASCII.
+ * @param o: the object.
+ * @param len: receives the length of the line, '\n' included.
+ * @return: the line, malloc'ed, NUL-terminated; the caller frees it. NULL if out of memory.
+ */
+char* tg_event_line(struct json_object* o, size_t* len);
+
+/**
+ * Encode an event as one line of JSON: tg_event_object(), then tg_event_line().
  * @param ev: the event.
  * @param len: receives the length of the line, '\n' included.
  * @return: the line, malloc'ed, NUL-terminated; the caller frees it. NULL if out of memory.
@@ -101,5 +138,22 @@ char* tg_event_json(const struct tg_event* ev, size_t* len);
  */
 char* tg_check_json(const struct tg_policy* policy, const struct tg_name* name,
 	enum tg_verdict verdict, const struct tg_match* m, size_t* len);
+
+/**
+ * The verdict on one name as tg_check_json() encodes it, followed by "client":{"ip", "geo",
+ * "as"} for the client address given, with what the databases know of it (as client.* in
+ * events).
+ * @param policy: the policy the name was checked against.
+ * @param name: the name.
+ * @param verdict: what tg_matcher_match() returned.
+ * @param m: the match it filled.
+ * @param client_ip: the client's address, text; NULL for no client.
+ * @param geo: the databases, or NULL.
+ * @param len: receives the length, '\n' included.
+ * @return: the line, malloc'ed; the caller frees it. NULL if out of memory.
+ */
+char* tg_check_json_client(const struct tg_policy* policy, const struct tg_name* name,
+	enum tg_verdict verdict, const struct tg_match* m, const char* client_ip,
+	struct tg_geo* geo, size_t* len);
 
 #endif /* TG_EVENT_H */

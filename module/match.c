@@ -734,6 +734,8 @@ tg_rec_add(struct tg_matcher* m, const struct tg_name* name, uint32_t id, uint8_
 	if(m->arena_len + need > m->arena_cap) {
 		size_t cap = m->arena_cap * 2;
 		uint8_t* a;
+		while(cap < m->arena_len + need)
+			cap *= 2;
 		if(cap > TG_ARENA_MAX)
 			cap = TG_ARENA_MAX;
 		if(!(a = realloc(m->arena, cap)))

@@ -62,12 +62,22 @@ struct tg_setting_key {
 static enum tg_err set_policy_file(struct tg_sparse* ps, const char* value);
 static enum tg_err set_log_file(struct tg_sparse* ps, const char* value);
 static enum tg_err set_qtypes(struct tg_sparse* ps, const char* value);
+static enum tg_err set_city_db(struct tg_sparse* ps, const char* value);
+static enum tg_err set_asn_db(struct tg_sparse* ps, const char* value);
+static enum tg_err set_site_db(struct tg_sparse* ps, const char* value);
+static enum tg_err set_geo_check_interval(struct tg_sparse* ps, const char* value);
+static enum tg_err set_resolve_blocked(struct tg_sparse* ps, const char* value);
 
 /** the keys of the typoguard: clause */
 static const struct tg_setting_key tg_setting_keys[] = {
 	{ "policy-file", 1, set_policy_file },
 	{ "log-file", 0, set_log_file },
-	{ "qtypes", 0, set_qtypes }
+	{ "qtypes", 0, set_qtypes },
+	{ "geoip-city-db", 0, set_city_db },
+	{ "geoip-asn-db", 0, set_asn_db },
+	{ "site-db", 0, set_site_db },
+	{ "geoip-check-interval", 0, set_geo_check_interval },
+	{ "resolve-blocked", 0, set_resolve_blocked }
 };
 
 /** number of keys */
@@ -196,6 +206,81 @@ set_qtypes(struct tg_sparse* ps, const char* value)
 		return serr(ps, TG_ERR_INVALID, "qtypes: \"%s\" is not a list of query types "
 			"such as \"MX A AAAA\" or \"TYPE65\"", value);
 	}
+}
+
+/**
+ * geoip-city-db: a GeoIP2/GeoLite2 City or Country database.
+ * @param ps: the parse.
+ * @param value: the path.
+ * @return: TG_OK or the error.
+ */
+static enum tg_err
+set_city_db(struct tg_sparse* ps, const char* value)
+{
+	return resolve_path(ps, value, &ps->s->geo_db[TG_GEO_CITY]);
+}
+
+/**
+ * geoip-asn-db: a GeoLite2 ASN database.
+ * @param ps: the parse.
+ * @param value: the path.
+ * @return: TG_OK or the error.
+ */
+static enum tg_err
+set_asn_db(struct tg_sparse* ps, const char* value)
+{
+	return resolve_path(ps, value, &ps->s->geo_db[TG_GEO_ASN]);
+}
+
+/**
+ * site-db: a private database of sites.
+ * @param ps: the parse.
+ * @param value: the path.
+ * @return: TG_OK or the error.
+ */
+static enum tg_err
+set_site_db(struct tg_sparse* ps, const char* value)
+{
+	return resolve_path(ps, value, &ps->s->geo_db[TG_GEO_SITE]);
+}
+
+/**
+ * geoip-check-interval: seconds between checks for replaced databases.
+ * @param ps: the parse.
+ * @param value: the number.
+ * @return: TG_OK or the error.
+ */
+static enum tg_err
+set_geo_check_interval(struct tg_sparse* ps, const char* value)
+{
+	char* end;
+	long n;
+	errno = 0;
+	n = strtol(value, &end, 10);
+	if(errno || *end || end == value || n < 1 || n > TG_GEO_CHECK_MAX)
+		return serr(ps, TG_ERR_INVALID, "geoip-check-interval: \"%s\" is not a number "
+			"of seconds from 1 to %d", value, TG_GEO_CHECK_MAX);
+	ps->s->geo_check_interval = (int)n;
+	return TG_OK;
+}
+
+/**
+ * resolve-blocked: yes or no.
+ * @param ps: the parse.
+ * @param value: the value.
+ * @return: TG_OK or the error.
+ */
+static enum tg_err
+set_resolve_blocked(struct tg_sparse* ps, const char* value)
+{
+	if(strcmp(value, "yes") == 0)
+		ps->s->resolve_blocked = 1;
+	else if(strcmp(value, "no") == 0)
+		ps->s->resolve_blocked = 0;
+	else
+		return serr(ps, TG_ERR_INVALID, "resolve-blocked: \"%s\" is not yes or no",
+			value);
+	return TG_OK;
 }
 
 /**
@@ -452,6 +537,8 @@ tg_settings_clear(struct tg_settings* s)
 	free(s->source);
 	for(i = 0; i < s->policy_files; i++)
 		free(s->policy_file[i]);
+	for(i = 0; i < TG_GEO_DBS; i++)
+		free(s->geo_db[i]);
 	free(s->log_file);
 	memset(s, 0, sizeof(*s));
 }

@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 #include "error.h"
+#include "geo.h"
 #include "policy.h"
 
 /** most policy-file: lines */
@@ -25,6 +26,15 @@ struct tg_settings {
 	char* log_file;
 	/** the query types of protected names whose policy record names none */
 	struct tg_qtypes qtypes;
+	/** the GeoIP city, ASN and site databases, indexed by enum tg_geo_db; NULL when not
+	 * used. A relative path in the file is joined to the file's directory */
+	char* geo_db[TG_GEO_DBS];
+	/** seconds between checks for replaced databases, 1 to TG_GEO_CHECK_MAX; 0 for the
+	 * default */
+	int geo_check_interval;
+	/** whether lookups answered NXDOMAIN are resolved in the background, for a follow-up
+	 * event that says where the answer would have led */
+	int resolve_blocked;
 };
 
 /**
@@ -35,7 +45,8 @@ extern const char tg_default_policy[];
 
 /**
  * Read a settings file. It has one clause, "typoguard:", and under it the keys policy-file:
- * (may repeat), log-file: and qtypes:. Values may be quoted. '#' starts a comment.
+ * (may repeat), log-file:, qtypes:, geoip-city-db:, geoip-asn-db:, site-db:,
+ * geoip-check-interval: and resolve-blocked:. Values may be quoted. '#' starts a comment.
  * Relative paths are taken relative to the directory of the settings file.
  * @param path: the file.
  * @param s: filled on success; on failure left cleared.

@@ -4,12 +4,15 @@
 /*
  * The only file that includes Unbound's headers. It checks client queries at
  * module_event_new, answers NXDOMAIN for blocked ones, keeps flagged answers out of the cache,
- * and writes one event per client reply from Unbound's reply callbacks. All detection is in the
- * library (match.c, policy.c); all event encoding in event.c; all I/O in writer.c.
+ * and writes one event per client reply from Unbound's reply callbacks. With resolve-blocked,
+ * a blocked lookup is also resolved in a detached mesh state of its own, kept out of the cache
+ * too, whose answer makes a follow-up event. All detection is in the library (match.c,
+ * policy.c); all event encoding in event.c; all I/O and database lookups in writer.c's thread.
  */
 
 #include "config.h"
 #include <arpa/inet.h>
+#include <inttypes.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -34,6 +37,7 @@
 #include "util/regional.h"
 
 #include "event.h"
+#include "geo.h"
 #include "match.h"
 #include "name.h"
 #include "policy.h"
@@ -58,6 +62,12 @@ size_t get_mem(struct module_env* env, int id);
 #define TG_RDATA_MAX 1024
 /** room for an address with its brackets, in text */
 #define TG_ADDR_MAX INET6_ADDRSTRLEN
+/** room for an event.id: 16 hex digits that differ at every start, '-', a counter */
+#define TG_EVENT_ID_MAX 40
+/** most mail exchangers whose addresses a background lookup looks up */
+#define TG_EXCHANGERS_MAX 4
+/** is_valrec of typoguard's own lookups: a mesh key no client lookup has */
+#define TG_VALREC 1
 
 /**
  * typoguard's module-wide state, built in init and read-only afterwards but for the counters.
@@ -76,6 +86,12 @@ struct tg_env {
 	atomic_uint_fast64_t blocked;
 	/** events that could not be encoded (out of memory) */
 	atomic_uint_fast64_t encode_failed;
+	/** blocked lookups resolved in the background (resolve-blocked) */
+	atomic_uint_fast64_t background;
+	/** random at every start: the first part of every event.id */
+	uint64_t id_base;
+	/** the number of the last event.id given */
+	atomic_uint_fast64_t id_last;
 	/** each worker thread's set of names its cached answers were found clean for */
 	pthread_key_t recent_key;
 	/** 1 if recent_key was made */
@@ -88,18 +104,49 @@ struct tg_env {
 	size_t nrecent;
 };
 
+/** the query states typoguard hangs its state on */
+enum tg_qkind {
+	/** a client's lookup, flagged */
+	TG_Q_CLIENT = 0,
+	/** a blocked lookup resolved again in the background, for a follow-up event */
+	TG_Q_BACKGROUND,
+	/** an address lookup of a mail exchanger, for a background lookup */
+	TG_Q_EXCHANGER
+};
+
+/** addresses in text, in a region */
+struct tg_addrs {
+	/** the addresses */
+	const char* ip[TG_RESOLVED_MAX];
+	/** their number */
+	size_t count;
+};
+
 /**
- * What typoguard knows about a flagged query, in qstate->region on qstate->minfo[id].
- * Unflagged queries have no such state.
+ * What typoguard knows about a query, in qstate->region on qstate->minfo[id]: a flagged
+ * client lookup, or one typoguard started itself. Other queries have no such state.
  */
 struct tg_qstate {
+	/** which kind of query */
+	enum tg_qkind kind;
 	/** the rule that matched */
 	const struct tg_rule* rule;
 	/** the match */
 	struct tg_match match;
 	/** the action taken */
 	enum tg_action action;
+	/** client: the event.id for the event of its first reply, which the follow-up names;
+	 * "" when it is not resolved in the background. Background: the event it follows */
+	char first_event[TG_EVENT_ID_MAX];
+	/** client: whether first_event was given to an event */
+	int first_used;
+	/** background: the addresses of exchangers its answer did not carry, once they are
+	 * looked up (in its region); else NULL */
+	struct tg_addrs* exchangers;
 };
+
+/** marks, on qstate->minfo, a client query that typoguard checked and did not flag */
+static const struct tg_qstate tg_unflagged;
 
 /** the reply callbacks typoguard registers, and deletes at deinit */
 static const enum inplace_cb_list_type tg_cb_types[] = {
@@ -204,6 +251,40 @@ tg_env_free(struct tg_env* te)
 	free(te);
 }
 
+/**
+ * Open the databases the settings name, then the event writer, which takes them over: its
+ * thread alone looks up and replaces them.
+ * @param te: typoguard's state, with its settings.
+ * @param err: the reason on failure: the database and libmaxminddb's reason, or the file.
+ * @return: TG_OK or the error.
+ */
+static enum tg_err
+tg_open_writer(struct tg_env* te, struct tg_error* err)
+{
+	struct tg_geo* geo = NULL;
+	enum tg_err r;
+	r = tg_geo_open((const char* const*)te->settings.geo_db,
+		te->settings.geo_check_interval, &tg_log, &geo, err);
+	if(r != TG_OK)
+		return r;
+	return tg_writer_open(te->settings.log_file, 0, geo, &tg_log, &te->writer, err);
+}
+
+/**
+ * A new event.id: unique to this run of Unbound (a counter), and from run to run (a random
+ * part drawn at init).
+ * @param te: typoguard's state.
+ * @param buf: receives the id, TG_EVENT_ID_MAX bytes.
+ * @return: buf.
+ */
+static const char*
+tg_event_id(struct tg_env* te, char* buf)
+{
+	snprintf(buf, TG_EVENT_ID_MAX, "%016" PRIx64 "-%" PRIu64, te->id_base,
+		(uint64_t)atomic_fetch_add(&te->id_last, 1) + 1);
+	return buf;
+}
+
 static int tg_reply_cb(struct query_info* qinfo, struct module_qstate* qstate,
 	struct reply_info* rep, int rcode, struct edns_data* edns,
 	struct edns_option** opt_list_out, struct comm_reply* repinfo,
@@ -222,12 +303,12 @@ init(struct module_env* env, int id)
 	}
 	if(tg_read_settings(&te->settings, &err) != TG_OK ||
 		tg_settings_policy(&te->settings, &te->policy, &err) != TG_OK ||
-		tg_writer_open(te->settings.log_file, 0, &tg_log, &te->writer,
-			&err) != TG_OK) {
+		tg_open_writer(te, &err) != TG_OK) {
 		log_err("typoguard: %s", err.msg);
 		tg_env_free(te);
 		return 0;
 	}
+	te->id_base = ((uint64_t)arc4random() << 32) | arc4random();
 	tg_event_prepare();
 	if(pthread_mutex_init(&te->recent_lock, NULL) == 0) {
 		if(pthread_key_create(&te->recent_key, NULL) == 0)
@@ -261,6 +342,9 @@ deinit(struct module_env* env, int id)
 	log_info("typoguard: %llu client lookups flagged, %llu answered NXDOMAIN",
 		(unsigned long long)atomic_load(&te->flagged),
 		(unsigned long long)atomic_load(&te->blocked));
+	if(te->settings.resolve_blocked)
+		log_info("typoguard: %llu blocked lookups resolved in the background",
+			(unsigned long long)atomic_load(&te->background));
 	if(atomic_load(&te->encode_failed))
 		log_err("typoguard: %llu events lost: could not be encoded",
 			(unsigned long long)atomic_load(&te->encode_failed));
@@ -347,6 +431,15 @@ tg_log_flagged(struct query_info* qinfo, const struct tg_rule* rule)
 		rule->name, tg_action_str(rule->action));
 }
 
+static void tg_background_start(struct tg_env* te, struct module_qstate* qstate,
+	struct tg_qstate* tq, int id);
+static void tg_background_answer(struct tg_env* te, struct module_qstate* qstate,
+	struct tg_qstate* tq, int id);
+static void tg_background_resume(struct tg_env* te, struct module_qstate* qstate,
+	struct tg_qstate* tq, int id);
+static void tg_exchanger_result(struct module_qstate* sub, struct module_qstate* super,
+	int id);
+
 /**
  * A new query: flag it if it is a typo lookup from a client, then block it or pass it on.
  * @param qstate: the query state.
@@ -360,13 +453,18 @@ tg_handle_new(struct module_qstate* qstate, int id)
 	struct tg_match m;
 	const struct tg_rule* rule;
 	qstate->ext_state[id] = module_wait_module;
-	if(!te || !tg_from_client(qstate) || !(rule = tg_check(te, &qstate->qinfo, &m, NULL)))
+	if(!te || !tg_from_client(qstate))
 		return;
-	if(!(tq = regional_alloc(qstate->region, sizeof(*tq)))) {
+	if(!(rule = tg_check(te, &qstate->qinfo, &m, NULL))) {
+		qstate->minfo[id] = (void*)&tg_unflagged;
+		return;
+	}
+	if(!(tq = regional_alloc_zero(qstate->region, sizeof(*tq)))) {
 		log_err("typoguard: out of memory for a flagged query");
 		qstate->ext_state[id] = module_error;
 		return;
 	}
+	tq->kind = TG_Q_CLIENT;
 	tq->rule = rule;
 	tq->match = m;
 	tq->action = rule->action;
@@ -375,8 +473,44 @@ tg_handle_new(struct module_qstate* qstate, int id)
 	qstate->no_cache_store = 1;
 	if(verbosity >= VERB_QUERY)
 		tg_log_flagged(&qstate->qinfo, rule);
-	if(rule->action == TG_ACTION_NXDOMAIN)
-		tg_block(qstate, rule, id);
+	if(rule->action != TG_ACTION_NXDOMAIN)
+		return;
+	/* a query without recursion desired would not have been resolved: nothing to find out */
+	if(te->settings.resolve_blocked && (qstate->query_flags & BIT_RD))
+		tg_background_start(te, qstate, tq, id);
+	tg_block(qstate, rule, id);
+}
+
+/**
+ * The modules after typoguard are done: for a background lookup, report its answer (or first
+ * look up the exchangers' addresses); for any other query, finish.
+ * @param qstate: the query state.
+ * @param id: the module id.
+ */
+static void
+tg_handle_moddone(struct module_qstate* qstate, int id)
+{
+	struct tg_env* te = tg_env_get(qstate->env, id);
+	struct tg_qstate* tq = (struct tg_qstate*)qstate->minfo[id];
+	qstate->ext_state[id] = module_finished;
+	if(te && tq && tq->kind == TG_Q_BACKGROUND)
+		tg_background_answer(te, qstate, tq, id);
+}
+
+/**
+ * Passed to typoguard: a new query (from the mesh's run list), to pass on; or a background
+ * lookup whose exchanger lookups ended, to resume.
+ * @param qstate: the query state.
+ * @param id: the module id.
+ */
+static void
+tg_handle_pass(struct module_qstate* qstate, int id)
+{
+	struct tg_env* te = tg_env_get(qstate->env, id);
+	struct tg_qstate* tq = (struct tg_qstate*)qstate->minfo[id];
+	qstate->ext_state[id] = module_wait_module;
+	if(te && tq && tq->kind == TG_Q_BACKGROUND && tq->exchangers)
+		tg_background_resume(te, qstate, tq, id);
 }
 
 void
@@ -389,10 +523,10 @@ operate(struct module_qstate* qstate, enum module_ev event, int id,
 		tg_handle_new(qstate, id);
 		return;
 	case module_event_pass:
-		qstate->ext_state[id] = module_wait_module;
+		tg_handle_pass(qstate, id);
 		return;
 	case module_event_moddone:
-		qstate->ext_state[id] = module_finished;
+		tg_handle_moddone(qstate, id);
 		return;
 	case module_event_error:
 		qstate->ext_state[id] = module_error;
@@ -407,9 +541,8 @@ operate(struct module_qstate* qstate, enum module_ev event, int id,
 void
 inform_super(struct module_qstate* qstate, int id, struct module_qstate* super)
 {
-	(void)qstate;
-	(void)id;
-	(void)super;
+	/* the only subqueries typoguard waits for are a background lookup's exchangers */
+	tg_exchanger_result(qstate, super, id);
 }
 
 void
@@ -483,9 +616,7 @@ struct tg_collect {
 	/** number of answer records */
 	size_t answers;
 	/** the addresses */
-	const char* resolved[TG_RESOLVED_MAX];
-	/** number of addresses */
-	size_t resolved_count;
+	struct tg_addrs resolved;
 	/** the region strings are allocated in */
 	struct regional* region;
 	/** subtracted from TTLs: 0 for fresh answers, now for cached ones (absolute TTLs) */
@@ -493,24 +624,25 @@ struct tg_collect {
 };
 
 /**
- * Add one address record's address to the resolved list.
- * @param c: the collection.
+ * Add one address record's address to a list.
+ * @param a: the list.
+ * @param region: where the text is allocated.
  * @param type: A or AAAA.
  * @param rdata: the rdata with its two-byte length.
  * @param len: length of rdata.
  */
 static void
-tg_collect_address(struct tg_collect* c, uint16_t type, uint8_t* rdata, size_t len)
+tg_addrs_add(struct tg_addrs* a, struct regional* region, uint16_t type, uint8_t* rdata,
+	size_t len)
 {
 	char ip[TG_ADDR_MAX];
 	int af = (type == LDNS_RR_TYPE_A) ? AF_INET : AF_INET6;
 	size_t want = (type == LDNS_RR_TYPE_A) ? 4 : 16;
-	if(c->resolved_count >= TG_RESOLVED_MAX || len != 2 + want ||
+	if(a->count >= TG_RESOLVED_MAX || len != 2 + want ||
 		!inet_ntop(af, rdata + 2, ip, sizeof(ip)))
 		return;
-	c->resolved[c->resolved_count] = regional_strdup(c->region, ip);
-	if(c->resolved[c->resolved_count])
-		c->resolved_count++;
+	if((a->ip[a->count] = regional_strdup(region, ip)))
+		a->count++;
 }
 
 /**
@@ -547,7 +679,8 @@ tg_collect_rrset(struct tg_collect* c, struct ub_packed_rrset_key* rrset)
 			return;
 		c->answers++;
 		if(type == LDNS_RR_TYPE_A || type == LDNS_RR_TYPE_AAAA)
-			tg_collect_address(c, type, d->rr_data[i], d->rr_len[i]);
+			tg_addrs_add(&c->resolved, c->region, type, d->rr_data[i],
+				d->rr_len[i]);
 	}
 }
 
@@ -598,58 +731,97 @@ tg_collect_reply(struct tg_collect* c, struct reply_info* rep)
 			!tg_is_mx_target(rep, k->rk.dname))
 			continue;
 		for(j = 0; j < d->count; j++)
-			tg_collect_address(c, type, d->rr_data[j], d->rr_len[j]);
+			tg_addrs_add(&c->resolved, c->region, type, d->rr_data[j],
+				d->rr_len[j]);
 	}
+}
+
+/**
+ * Fill the parts of an event that come from the query and its answer.
+ * @param ev: the event, zeroed.
+ * @param name: receives the query name; the event points to it.
+ * @param qinfo: the question.
+ * @param tq: typoguard's state of the query.
+ * @param rep: the answer, or NULL.
+ * @param rcode: the response code, or 0 to take the answer's.
+ * @param c: the answer's records and addresses, collected.
+ * @return: 1, or 0 if the query name cannot be read.
+ */
+static int
+tg_event_fill(struct tg_event* ev, struct tg_name* name, struct query_info* qinfo,
+	const struct tg_qstate* tq, struct reply_info* rep, int rcode, struct tg_collect* c)
+{
+	if(tg_name_from_wire(name, qinfo->qname, qinfo->qname_len) != TG_OK)
+		return 0;
+	gettimeofday(&ev->time, NULL);
+	ev->action = tq->action;
+	ev->client_port = -1;
+	ev->qname = name;
+	ev->qtype = qinfo->qtype;
+	ev->qclass = qinfo->qclass;
+	ev->rcode = rcode ? rcode : (rep ? (int)FLAGS_GET_RCODE(rep->flags) : 0);
+	ev->answers = c->answers ? c->answer : NULL;
+	ev->answer_count = c->answers;
+	ev->resolved_ip = c->resolved.count ? c->resolved.ip : NULL;
+	ev->resolved_count = c->resolved.count;
+	ev->rule = tq->rule;
+	ev->match = &tq->match;
+	return 1;
+}
+
+/**
+ * Make an event's object and queue it for the writer, whose thread looks up where its
+ * addresses are, serialises and writes it.
+ * @param te: typoguard's state.
+ * @param ev: the event.
+ */
+static void
+tg_submit(struct tg_env* te, const struct tg_event* ev)
+{
+	struct json_object* obj;
+	if(!(obj = tg_event_object(ev))) {
+		atomic_fetch_add(&te->encode_failed, 1);
+		log_err("typoguard: out of memory: event not written");
+		return;
+	}
+	tg_writer_submit_event(te->writer, obj);
 }
 
 /**
  * Encode and queue the event for one client reply.
  * @param te: typoguard's state.
  * @param qinfo: the question as the client asked it.
- * @param tq: the flagged query.
+ * @param tq: the flagged query; the first reply of one resolved in the background takes the
+ *	event.id the follow-up names.
  * @param rep: the answer, or NULL.
  * @param rcode: the response code sent.
  * @param repinfo: the client's reply information.
  * @param c: the collection, with region and ttl_base set.
  */
 static void
-tg_emit(struct tg_env* te, struct query_info* qinfo, const struct tg_qstate* tq,
+tg_emit(struct tg_env* te, struct query_info* qinfo, struct tg_qstate* tq,
 	struct reply_info* rep, int rcode, struct comm_reply* repinfo,
 	struct tg_collect* c)
 {
 	struct tg_event ev;
 	struct tg_name name;
-	char ip[TG_ADDR_MAX];
-	char* line;
-	size_t len;
+	char ip[TG_ADDR_MAX], id[TG_EVENT_ID_MAX];
 	memset(&ev, 0, sizeof(ev));
 	atomic_fetch_add(&te->flagged, 1);
 	if(tq->action == TG_ACTION_NXDOMAIN)
 		atomic_fetch_add(&te->blocked, 1);
-	if(tg_name_from_wire(&name, qinfo->qname, qinfo->qname_len) != TG_OK)
-		return;
 	tg_collect_reply(c, rep);
-	gettimeofday(&ev.time, NULL);
-	ev.action = tq->action;
+	if(!tg_event_fill(&ev, &name, qinfo, tq, rep, rcode, c))
+		return;
+	if(tq->first_event[0] && !tq->first_used) {
+		ev.id = tq->first_event;
+		tq->first_used = 1;
+	} else
+		ev.id = tg_event_id(te, id);
 	ev.client_port = tg_client(repinfo, ip);
 	ev.client_ip = ev.client_port >= 0 ? ip : NULL;
 	ev.transport = tg_transport(repinfo);
-	ev.qname = &name;
-	ev.qtype = qinfo->qtype;
-	ev.qclass = qinfo->qclass;
-	ev.rcode = rcode ? rcode : (rep ? (int)FLAGS_GET_RCODE(rep->flags) : 0);
-	ev.answers = c->answers ? c->answer : NULL;
-	ev.answer_count = c->answers;
-	ev.resolved_ip = c->resolved_count ? c->resolved : NULL;
-	ev.resolved_count = c->resolved_count;
-	ev.rule = tq->rule;
-	ev.match = &tq->match;
-	if(!(line = tg_event_json(&ev, &len))) {
-		atomic_fetch_add(&te->encode_failed, 1);
-		log_err("typoguard: out of memory: event not written");
-		return;
-	}
-	tg_writer_submit(te->writer, line, len);
+	tg_submit(te, &ev);
 }
 
 /**
@@ -707,10 +879,12 @@ tg_check_cached(struct tg_env* te, struct query_info* qinfo, struct tg_match* m)
 
 /**
  * Unbound calls this before each reply it sends: from the mesh with the query state (once per
- * client, NXDOMAIN and SERVFAIL included), and from the message cache without one.
- * Flagged mesh states carry their tg_qstate. An answer from the cache is checked here; typoguard
- * keeps flagged answers out of the cache, so this finds one only if something else put it there,
- * and then the event says "log": the answer went out.
+ * client, NXDOMAIN and SERVFAIL included), and from the cache without one.
+ * Client queries carry what typoguard decided at module_event_new. The others are checked here:
+ * answers from the cache (typoguard keeps flagged answers out of the message cache, so this
+ * finds only what came there another way, such as a non-recursive query answered from records
+ * Unbound looked up for itself) and a lookup Unbound started for itself that a client joined.
+ * Those answers have gone out unblocked, so their event says "log".
  */
 static int
 tg_reply_cb(struct query_info* qinfo, struct module_qstate* qstate,
@@ -720,19 +894,21 @@ tg_reply_cb(struct query_info* qinfo, struct module_qstate* qstate,
 {
 	struct tg_env* te = (struct tg_env*)cb_arg;
 	struct tg_collect* c;
-	struct tg_qstate cached;
-	const struct tg_qstate* tq;
+	struct tg_qstate unseen;
+	struct tg_qstate* tq;
 	(void)edns; (void)opt_list_out; (void)start_time;
 	if(!repinfo)
 		return 1; /* an internal lookup: no client */
-	if(qstate) {
-		if(!(tq = (struct tg_qstate*)qstate->minfo[id]))
+	if(qstate && qstate->minfo[id]) {
+		tq = (struct tg_qstate*)qstate->minfo[id];
+		if(tq == &tg_unflagged || tq->kind != TG_Q_CLIENT)
 			return 1;
 	} else {
-		if(!(cached.rule = tg_check_cached(te, qinfo, &cached.match)))
+		memset(&unseen, 0, sizeof(unseen));
+		if(!(unseen.rule = tg_check_cached(te, qinfo, &unseen.match)))
 			return 1;
-		cached.action = TG_ACTION_LOG;
-		tq = &cached;
+		unseen.action = TG_ACTION_LOG;
+		tq = &unseen;
 	}
 	if(!(c = regional_alloc_zero(region, sizeof(*c)))) {
 		atomic_fetch_add(&te->encode_failed, 1);
@@ -743,4 +919,261 @@ tg_reply_cb(struct query_info* qinfo, struct module_qstate* qstate,
 	c->ttl_base = qstate ? 0 : time(NULL);
 	tg_emit(te, qinfo, tq, rep, rcode, repinfo, c);
 	return 1;
+}
+
+/*
+ * Background resolution of blocked lookups (resolve-blocked: yes).
+ *
+ * The client's lookup is answered NXDOMAIN at once. Beside it, env->add_sub starts a detached
+ * mesh state for the same question, which no client waits for: the client's state finishes
+ * and is deleted, the detached one runs on through the modules (typoguard passes it on, as a
+ * lookup without a client) and comes back to typoguard with its answer at
+ * module_event_moddone.
+ *
+ * It is made with is_valrec set (as the validator's own lookups are: the validator does not
+ * validate it). is_valrec is part of the key under which the mesh shares states, and a client
+ * lookup never has it (mesh_new_client looks states up with valrec 0): so no client asking
+ * the blocked question, CD bit or not, can ever be added to the background lookup's state and
+ * get its answer past typoguard. The same holds for the exchanger lookups.
+ *
+ * It, and the exchanger lookups it makes, have no_cache_store set before they first run: the
+ * iterator and validator then store nothing of their answers, so the next client asking the
+ * blocked question still reaches typoguard and is blocked, not answered from the cache.
+ */
+
+/**
+ * Start a detached lookup of a blocked question, and reserve the event.id of the client's
+ * event for the follow-up to name.
+ * @param te: typoguard's state.
+ * @param qstate: the client's query state, being blocked.
+ * @param tq: its typoguard state.
+ * @param id: the module id.
+ */
+static void
+tg_background_start(struct tg_env* te, struct module_qstate* qstate,
+	struct tg_qstate* tq, int id)
+{
+	struct module_qstate* bg = NULL;
+	struct mesh_state* sub = NULL;
+	struct tg_qstate* bq;
+	if(!(*qstate->env->add_sub)(qstate, &qstate->qinfo, BIT_RD, 0, TG_VALREC, &bg,
+		&sub) || !bg) {
+		/* out of memory, or a background lookup of it is running: that one reports */
+		verbose(VERB_ALGO, "typoguard: no new background lookup");
+		return;
+	}
+	/* before it first runs: nothing of its answer may reach the cache */
+	bg->no_cache_store = 1;
+	if(!(bq = regional_alloc_zero(bg->region, sizeof(*bq)))) {
+		log_err("typoguard: out of memory for a background lookup");
+		return; /* it runs without typoguard state: nothing reported, nothing cached */
+	}
+	tg_event_id(te, tq->first_event);
+	bq->kind = TG_Q_BACKGROUND;
+	bq->rule = tq->rule;
+	bq->match = tq->match;
+	bq->action = tq->action;
+	memcpy(bq->first_event, tq->first_event, sizeof(bq->first_event));
+	bg->minfo[id] = bq;
+	atomic_fetch_add(&te->background, 1);
+}
+
+/**
+ * Whether the answer carries an address record for a name in its additional section.
+ * @param rep: the answer.
+ * @param dname: the name, wire format.
+ * @return: 1 if it does.
+ */
+static int
+tg_has_address(struct reply_info* rep, uint8_t* dname)
+{
+	size_t i;
+	for(i = rep->an_numrrsets + rep->ns_numrrsets; i < rep->rrset_count; i++) {
+		uint16_t t = ntohs(rep->rrsets[i]->rk.type);
+		if((t == LDNS_RR_TYPE_A || t == LDNS_RR_TYPE_AAAA) &&
+			query_dname_compare(rep->rrsets[i]->rk.dname, dname) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/**
+ * Start the A and AAAA lookups of one mail exchanger, as subqueries the background lookup
+ * waits for, kept out of the cache like it.
+ * @param qstate: the background lookup.
+ * @param dname: the exchanger, wire format, in an MX record's rdata.
+ * @param len: bytes of rdata from dname on.
+ * @param id: the module id.
+ * @return: the number of lookups it now waits for.
+ */
+static int
+tg_exchanger_lookup(struct module_qstate* qstate, uint8_t* dname, size_t len, int id)
+{
+	static const uint16_t types[] = { LDNS_RR_TYPE_A, LDNS_RR_TYPE_AAAA };
+	struct module_qstate* sub;
+	struct tg_qstate* sq;
+	struct query_info qinf;
+	size_t i;
+	int n = 0;
+	memset(&qinf, 0, sizeof(qinf));
+	qinf.qname = dname;
+	qinf.qname_len = dname_valid(dname, len);
+	qinf.qclass = LDNS_RR_CLASS_IN;
+	if(qinf.qname_len == 0)
+		return 0;
+	for(i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+		qinf.qtype = types[i];
+		sub = NULL;
+		if(!(*qstate->env->attach_sub)(qstate, &qinf, BIT_RD, 0, TG_VALREC, &sub))
+			continue;
+		n++;
+		if(!sub)
+			continue; /* a lookup already running: it informs this one too */
+		sub->no_cache_store = 1;
+		if((sq = regional_alloc_zero(sub->region, sizeof(*sq)))) {
+			sq->kind = TG_Q_EXCHANGER;
+			sub->minfo[id] = sq;
+		}
+	}
+	return n;
+}
+
+/**
+ * For an MX answer that does not carry its exchangers' addresses, look them up.
+ * @param qstate: the background lookup, with its answer.
+ * @param tq: its typoguard state.
+ * @param id: the module id.
+ * @return: the number of lookups it now waits for; 0 when there is nothing to look up.
+ */
+static int
+tg_exchanger_lookups(struct module_qstate* qstate, struct tg_qstate* tq, int id)
+{
+	struct reply_info* rep = qstate->return_msg ? qstate->return_msg->rep : NULL;
+	size_t i, j, exchangers = 0;
+	int n = 0;
+	if(!rep || qstate->qinfo.qtype != LDNS_RR_TYPE_MX)
+		return 0;
+	if(!(tq->exchangers = regional_alloc_zero(qstate->region,
+		sizeof(*tq->exchangers)))) {
+		log_err("typoguard: out of memory for a background lookup");
+		return 0;
+	}
+	for(i = 0; i < rep->an_numrrsets && exchangers < TG_EXCHANGERS_MAX; i++) {
+		struct ub_packed_rrset_key* k = rep->rrsets[i];
+		struct packed_rrset_data* d = (struct packed_rrset_data*)k->entry.data;
+		if(ntohs(k->rk.type) != LDNS_RR_TYPE_MX)
+			continue;
+		/* rdata: length(2) preference(2) exchange */
+		for(j = 0; j < d->count && exchangers < TG_EXCHANGERS_MAX; j++) {
+			if(d->rr_len[j] <= 5 || tg_has_address(rep, d->rr_data[j] + 4))
+				continue;
+			exchangers++;
+			n += tg_exchanger_lookup(qstate, d->rr_data[j] + 4,
+				d->rr_len[j] - 4, id);
+		}
+	}
+	return n;
+}
+
+/**
+ * Queue the follow-up event of a background lookup: its answer, the addresses the answer
+ * carries and those of its exchangers, naming the event of the client's lookup.
+ * @param te: typoguard's state.
+ * @param qstate: the background lookup, with its answer.
+ * @param tq: its typoguard state.
+ */
+static void
+tg_emit_followup(struct tg_env* te, struct module_qstate* qstate, struct tg_qstate* tq)
+{
+	struct reply_info* rep = qstate->return_msg ? qstate->return_msg->rep : NULL;
+	struct tg_event ev;
+	struct tg_name name;
+	struct tg_collect* c;
+	char id[TG_EVENT_ID_MAX];
+	size_t i;
+	if(!(c = regional_alloc_zero(qstate->region, sizeof(*c)))) {
+		atomic_fetch_add(&te->encode_failed, 1);
+		log_err("typoguard: out of memory: event not written");
+		return;
+	}
+	c->region = qstate->region;
+	tg_collect_reply(c, rep);
+	for(i = 0; tq->exchangers && i < tq->exchangers->count &&
+		c->resolved.count < TG_RESOLVED_MAX; i++)
+		c->resolved.ip[c->resolved.count++] = tq->exchangers->ip[i];
+	memset(&ev, 0, sizeof(ev));
+	if(!tg_event_fill(&ev, &name, &qstate->qinfo, tq, rep,
+		rep ? 0 : qstate->return_rcode, c))
+		return;
+	ev.id = tg_event_id(te, id);
+	ev.follows = tq->first_event;
+	tg_submit(te, &ev);
+}
+
+/**
+ * A background lookup has its answer: look up its exchangers' addresses first if it needs
+ * them, else report it.
+ * @param te: typoguard's state.
+ * @param qstate: the background lookup.
+ * @param tq: its typoguard state.
+ * @param id: the module id.
+ */
+static void
+tg_background_answer(struct tg_env* te, struct module_qstate* qstate,
+	struct tg_qstate* tq, int id)
+{
+	if(tg_exchanger_lookups(qstate, tq, id) > 0) {
+		qstate->ext_state[id] = module_wait_subquery;
+		return;
+	}
+	tg_emit_followup(te, qstate, tq);
+	qstate->ext_state[id] = module_finished;
+}
+
+/**
+ * A background lookup is run again after exchanger lookups ended: wait for the rest, or
+ * report.
+ * @param te: typoguard's state.
+ * @param qstate: the background lookup.
+ * @param tq: its typoguard state.
+ * @param id: the module id.
+ */
+static void
+tg_background_resume(struct tg_env* te, struct module_qstate* qstate,
+	struct tg_qstate* tq, int id)
+{
+	if(qstate->mesh_info && qstate->mesh_info->sub_set.count > 0) {
+		qstate->ext_state[id] = module_wait_subquery;
+		return;
+	}
+	tg_emit_followup(te, qstate, tq);
+	qstate->ext_state[id] = module_finished;
+}
+
+/**
+ * An exchanger lookup ended: keep the addresses it found for the background lookup.
+ * @param sub: the exchanger lookup.
+ * @param super: the background lookup waiting for it.
+ * @param id: the module id.
+ */
+static void
+tg_exchanger_result(struct module_qstate* sub, struct module_qstate* super, int id)
+{
+	struct tg_qstate* tq = (struct tg_qstate*)super->minfo[id];
+	struct reply_info* rep = sub->return_msg ? sub->return_msg->rep : NULL;
+	size_t i, j;
+	if(!tq || tq->kind != TG_Q_BACKGROUND || !tq->exchangers || !rep ||
+		sub->return_rcode != LDNS_RCODE_NOERROR)
+		return;
+	/* the answer section: the address records, also at the end of a CNAME chain */
+	for(i = 0; i < rep->an_numrrsets; i++) {
+		struct ub_packed_rrset_key* k = rep->rrsets[i];
+		struct packed_rrset_data* d = (struct packed_rrset_data*)k->entry.data;
+		uint16_t type = ntohs(k->rk.type);
+		if(type != LDNS_RR_TYPE_A && type != LDNS_RR_TYPE_AAAA)
+			continue;
+		for(j = 0; j < d->count; j++)
+			tg_addrs_add(tq->exchangers, super->region, type, d->rr_data[j],
+				d->rr_len[j]);
+	}
 }

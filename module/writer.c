@@ -17,6 +17,8 @@
 #include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
+#include <json-c/json.h>
+#include "event.h"
 #include "writer.h"
 
 /** how the event file is opened: appended to, created if missing, not inherited by children */
@@ -29,8 +31,6 @@
 #define TG_REWRITE_MAX 3
 /** longest diagnostic message */
 #define TG_LOGMSG_MAX 512
-/** room for strerror_r's text */
-#define TG_ERRSTR_MAX 128
 #ifdef IOV_MAX
 /** most lines one writev() takes */
 #define TG_IOV_MAX IOV_MAX
@@ -39,19 +39,22 @@
 #define TG_IOV_MAX 1024
 #endif
 
-/** one queued line */
+/** one queued line, or an event to make it from */
 struct tg_wline {
-	/** the line, malloc'ed, '\n' at the end; owned by the writer */
+	/** the line, malloc'ed, '\n' at the end; owned by the writer. NULL until ev is encoded */
 	char* line;
 	/** its length */
 	size_t len;
+	/** the event the writer thread encodes into line, or NULL; owned by the writer */
+	struct json_object* ev;
 };
 
-/** why lines are dropped before they reach the writer thread */
+/** why lines are dropped before they are written */
 enum tg_drop_why {
 	/** the queue was full */
 	TG_DROP_QUEUE = 0,
-	/** the caller had no line to give (its encoding ran out of memory) */
+	/** no line could be made: the caller's or the writer thread's encoding ran out of
+	 * memory */
 	TG_DROP_NOMEM,
 	/** number of reasons */
 	TG_DROP_WHY_MAX
@@ -65,6 +68,9 @@ struct tg_writer {
 	int fd;
 	/** where diagnostics go, or NULL */
 	tg_log_func* log;
+	/** the databases events are enriched from, or NULL; used by the writer thread only
+	 * once it runs */
+	struct tg_geo* geo;
 
 	/** protects queue, count and stop */
 	pthread_mutex_t lock;
@@ -95,7 +101,8 @@ struct tg_writer {
 	atomic_uint_least64_t dropped;
 	/** reopens after rotation */
 	atomic_uint_least64_t reopened;
-	/** lines dropped by tg_writer_submit(), by reason */
+	/** lines dropped before they were written, by reason: by the submit functions, and
+	 * by the writer thread's encoding */
 	atomic_uint_least64_t early[TG_DROP_WHY_MAX];
 
 	/* The rest is the writer thread's alone. */
@@ -109,26 +116,15 @@ struct tg_writer {
 	struct timespec last_report;
 	/** whether drops were ever reported */
 	int reported_once;
-	/** whether the last batch lost lines (to say when writing works again) */
+	/** whether lines were lost and no batch has been written whole since */
 	int failing;
+	/** whether a batch was written whole after a loss: to say so once the drops are reported */
+	int recovered;
 	/** where an incomplete line starts that could not be cut off, or -1 */
 	off_t tail;
 	/** whether fd is a renamed file because the path could not be opened again */
 	int stale;
 };
-
-/** strerror, thread-safe: GNU and XSI strerror_r differ */
-static const char*
-tg_errstr(int e, char* buf, size_t size)
-{
-#if defined(__GLIBC__) && defined(_GNU_SOURCE)
-	return strerror_r(e, buf, size);
-#else
-	if(strerror_r(e, buf, size) != 0)
-		snprintf(buf, size, "error %d", e);
-	return buf;
-#endif
-}
 
 /** send a diagnostic, printf style, to the log function if there is one */
 static void
@@ -161,8 +157,9 @@ tg_writer_lost(struct tg_writer* w, size_t n, int e)
 	atomic_fetch_add_explicit(&w->dropped, n, memory_order_relaxed);
 	w->io_lost += n;
 	w->failing = 1;
+	w->recovered = 0;
 	snprintf(w->io_why, sizeof(w->io_why), "%s: %s", w->path,
-		tg_errstr(e, buf, sizeof(buf)));
+		tg_errno_str(e, buf, sizeof(buf)));
 }
 
 /** whether there are drops not yet reported */
@@ -234,7 +231,7 @@ tg_writer_ensure(struct tg_writer* w, int* err)
 			return 0;
 		if(!w->stale)
 			tg_wlog(w, 1, "cannot reopen %s after rotation: %s; still writing to "
-				"the renamed file", w->path, tg_errstr(*err, buf, sizeof(buf)));
+				"the renamed file", w->path, tg_errno_str(*err, buf, sizeof(buf)));
 		w->stale = 1;
 		return 1;
 	}
@@ -404,14 +401,8 @@ tg_writer_batch(struct tg_writer* w, struct tg_wline* b, size_t n)
 			break;
 		}
 	}
-	if(done == n && w->failing) {
-		/* say so once the drops are reported, to keep the messages in order */
-		tg_writer_report(w, 0);
-		if(!tg_writer_unreported(w)) {
-			tg_wlog(w, 2, "%s: writing events again", w->path);
-			w->failing = 0;
-		}
-	}
+	if(done == n && w->failing)
+		w->recovered = 1;
 	for(i = 0; i < n; i++)
 		free(b[i].line);
 }
@@ -440,9 +431,59 @@ tg_writer_linger(struct tg_writer* w)
 			break;
 }
 
+/** whether a is before b */
+static int
+tg_ts_before(const struct timespec* a, const struct timespec* b)
+{
+	return a->tv_sec < b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);
+}
+
+/**
+ * When the thread must wake up with nothing queued: to report drops, to check whether a
+ * database was replaced.
+ * @param w: the writer.
+ * @param until: receives the time (CLOCK_MONOTONIC).
+ * @return: 1 if there is such a time, 0 if the thread may sleep until woken.
+ */
+static int
+tg_writer_deadline(struct tg_writer* w, struct timespec* until)
+{
+	struct timespec check;
+	int have = 0;
+	if(tg_writer_unreported(w)) {
+		*until = w->last_report;
+		until->tv_sec += TG_REPORT_INTERVAL;
+		have = 1;
+	}
+	if(w->geo) {
+		tg_geo_next_check(w->geo, &check);
+		if(!have || tg_ts_before(&check, until))
+			*until = check;
+		have = 1;
+	}
+	return have;
+}
+
+/**
+ * Report drops, at most once per TG_REPORT_INTERVAL, and then, when a batch was written whole
+ * after them, that writing works again: the messages stay in order, and the second is not
+ * lost when no more lines come after the first.
+ * @param w: the writer.
+ */
+static void
+tg_writer_tell(struct tg_writer* w)
+{
+	tg_writer_report(w, 0);
+	if(w->recovered && !tg_writer_unreported(w)) {
+		tg_wlog(w, 2, "%s: writing events again", w->path);
+		w->failing = 0;
+		w->recovered = 0;
+	}
+}
+
 /**
  * Wait for lines and take them all: swap the queue with the (empty) batch array.
- * While drops wait to be reported, wake up in time to report them.
+ * While drops wait to be reported, or databases to be checked, wake up in time for that.
  * Once a line is there, let others gather for a moment (tg_writer_linger()).
  * @param w: the writer.
  * @param stop: receives whether the writer is closing.
@@ -456,12 +497,10 @@ tg_writer_take(struct tg_writer* w, int* stop)
 	size_t n;
 	pthread_mutex_lock(&w->lock);
 	while(w->count == 0 && !w->stop) {
-		if(!tg_writer_unreported(w)) {
+		if(!tg_writer_deadline(w, &until)) {
 			pthread_cond_wait(&w->wake, &w->lock);
 			continue;
 		}
-		until = w->last_report;
-		until.tv_sec += TG_REPORT_INTERVAL;
 		if(pthread_cond_timedwait(&w->wake, &w->lock, &until) == ETIMEDOUT)
 			break;
 	}
@@ -477,36 +516,73 @@ tg_writer_take(struct tg_writer* w, int* stop)
 	return n;
 }
 
-/** the writer thread: take batches and write them until closed and drained */
+/**
+ * Make the lines of the events in a batch: enrich each from the databases, serialise it, and
+ * release it. An event that cannot be serialised is dropped and counted.
+ * @param w: the writer.
+ * @param b: the batch; events are replaced by their lines, and the batch closed up.
+ * @param n: the number of entries.
+ * @return: the number of lines now in the batch.
+ */
+static size_t
+tg_writer_encode(struct tg_writer* w, struct tg_wline* b, size_t n)
+{
+	size_t i, k = 0;
+	for(i = 0; i < n; i++) {
+		if(b[i].ev) {
+			/* when enriching runs out of memory, the event goes out without it */
+			(void)tg_event_enrich(b[i].ev, w->geo);
+			b[i].line = tg_event_line(b[i].ev, &b[i].len);
+			json_object_put(b[i].ev);
+			b[i].ev = NULL;
+			if(!b[i].line) {
+				atomic_fetch_add_explicit(&w->early[TG_DROP_NOMEM], 1,
+					memory_order_relaxed);
+				atomic_fetch_add_explicit(&w->dropped, 1, memory_order_relaxed);
+				continue;
+			}
+		}
+		b[k++] = b[i];
+	}
+	return k;
+}
+
+/** the writer thread: take batches and write them until closed and drained; check the
+ * databases before each batch and when a check is due */
 static void*
 tg_writer_main(void* arg)
 {
 	struct tg_writer* w = (struct tg_writer*)arg;
-	size_t n;
+	size_t n, k;
 	int stop = 0;
 	do {
 		n = tg_writer_take(w, &stop);
-		if(n)
-			tg_writer_batch(w, w->batch, n);
-		tg_writer_report(w, 0);
+		tg_geo_refresh(w->geo, 0);
+		if(n && (k = tg_writer_encode(w, w->batch, n)))
+			tg_writer_batch(w, w->batch, k);
+		tg_writer_tell(w);
 	} while(!stop || n);
 	return NULL;
 }
 
-/** free the writer's memory and lines still queued; the thread must not run */
+/** free the writer's memory, the lines and events still queued, and the databases; the
+ * thread must not run */
 static void
 tg_writer_free(struct tg_writer* w)
 {
 	size_t i;
 	if(w->queue)
-		for(i = 0; i < w->count; i++)
+		for(i = 0; i < w->count; i++) {
 			free(w->queue[i].line);
+			json_object_put(w->queue[i].ev);
+		}
 	if(w->sync_ready) {
 		pthread_mutex_destroy(&w->lock);
 		pthread_cond_destroy(&w->wake);
 	}
 	if(w->fd >= 0)
 		close(w->fd);
+	tg_geo_close(w->geo);
 	free(w->queue);
 	free(w->batch);
 	free(w->path);
@@ -572,7 +648,7 @@ tg_writer_start(struct tg_writer* w)
 }
 
 enum tg_err
-tg_writer_open(const char* path, size_t queue_max, tg_log_func* log,
+tg_writer_open(const char* path, size_t queue_max, struct tg_geo* geo, tg_log_func* log,
 	struct tg_writer** out, struct tg_error* err)
 {
 	char buf[TG_ERRSTR_MAX];
@@ -580,17 +656,20 @@ tg_writer_open(const char* path, size_t queue_max, tg_log_func* log,
 	enum tg_err code;
 	int r;
 	*out = NULL;
-	if(!(w = tg_writer_new(path, queue_max, log)))
+	if(!(w = tg_writer_new(path, queue_max, log))) {
+		tg_geo_close(geo);
 		return tg_error_set(err, TG_ERR_NOMEM, path, 0, "%s",
 			tg_strerror(TG_ERR_NOMEM));
+	}
+	w->geo = geo;
 	if((w->fd = open(path, TG_OPEN_FLAGS, TG_OPEN_MODE)) < 0) {
 		code = tg_error_set(err, TG_ERR_IO, path, 0, "%s",
-			tg_errstr(errno, buf, sizeof(buf)));
+			tg_errno_str(errno, buf, sizeof(buf)));
 		goto cleanup;
 	}
 	if((r = tg_writer_start(w)) != 0) {
 		code = tg_error_set(err, TG_ERR_NOMEM, path, 0,
-			"cannot start the writer thread: %s", tg_errstr(r, buf, sizeof(buf)));
+			"cannot start the writer thread: %s", tg_errno_str(r, buf, sizeof(buf)));
 		goto cleanup;
 	}
 	*out = w;
@@ -600,31 +679,54 @@ cleanup:
 	return code;
 }
 
-int
-tg_writer_submit(struct tg_writer* w, char* line, size_t len)
+/**
+ * Queue a line or an event, or drop it when the queue is full.
+ * @param w: the writer.
+ * @param line: the line, or NULL.
+ * @param len: its length.
+ * @param ev: the event, or NULL; one of line and ev is given, else the caller ran out of
+ *	memory and it is dropped as such.
+ * @return: 1 if queued, 0 if dropped.
+ */
+static int
+tg_writer_queue(struct tg_writer* w, char* line, size_t len, struct json_object* ev)
 {
-	int queued = 0, wake = 0;
+	int queued = 0, wake = 0, some = line || ev;
 	atomic_fetch_add_explicit(&w->submitted, 1, memory_order_relaxed);
-	if(line) {
+	if(some) {
 		pthread_mutex_lock(&w->lock);
 		if(!w->stop && w->count < w->max) {
 			w->queue[w->count].line = line;
 			w->queue[w->count].len = len;
+			w->queue[w->count].ev = ev;
 			wake = w->count++ == 0;
 			queued = 1;
 		}
 		pthread_mutex_unlock(&w->lock);
 	}
 	if(!queued) {
-		atomic_fetch_add_explicit(&w->early[line ? TG_DROP_QUEUE : TG_DROP_NOMEM],
+		atomic_fetch_add_explicit(&w->early[some ? TG_DROP_QUEUE : TG_DROP_NOMEM],
 			1, memory_order_relaxed);
 		atomic_fetch_add_explicit(&w->dropped, 1, memory_order_relaxed);
 		free(line);
+		json_object_put(ev);
 	}
 	/* a drop wakes the thread too, to report it */
 	if(wake || !queued)
 		pthread_cond_signal(&w->wake);
 	return queued;
+}
+
+int
+tg_writer_submit(struct tg_writer* w, char* line, size_t len)
+{
+	return tg_writer_queue(w, line, len, NULL);
+}
+
+int
+tg_writer_submit_event(struct tg_writer* w, struct json_object* ev)
+{
+	return tg_writer_queue(w, NULL, 0, ev);
 }
 
 void
@@ -658,5 +760,8 @@ tg_writer_close(struct tg_writer* w)
 	else
 		tg_wlog(w, 2, "%s: %" PRIu64 " events written", w->path,
 			st.written);
+	if(w->geo)
+		tg_wlog(w, 2, "%" PRIu64 " addresses looked up in the GeoIP, ASN and site "
+			"databases", tg_geo_lookups(w->geo));
 	tg_writer_free(w);
 }

@@ -7,29 +7,23 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "error.h"
+#include "geo.h"
+
+struct json_object;
 
 /** default number of lines the queue holds before it drops */
 #define TG_WRITER_QUEUE_DEFAULT 65536
 
 /**
- * A function that reports the writer's diagnostics (drops, write errors, reopen) to the host's
- * log: Unbound's log_err/log_warn in the module, stderr in the tool. Called from the writer
- * thread; must be thread-safe.
- * @param level: 0 error, 1 warning, 2 information.
- * @param msg: the message, without a trailing newline and without the "typoguard: " prefix
- *	that the host's log function puts in front.
- */
-typedef void tg_log_func(int level, const char* msg);
-
-/**
  * Counters, read with tg_writer_stats(). Monotonic since open.
  */
 struct tg_writer_stats {
-	/** lines handed to tg_writer_submit() */
+	/** lines and events handed to tg_writer_submit() and tg_writer_submit_event() */
 	uint64_t submitted;
 	/** lines written to the file */
 	uint64_t written;
-	/** lines dropped: queue full or the file could not take them */
+	/** lines dropped: queue full, not encoded (out of memory), or the file could not take
+	 * them */
 	uint64_t dropped;
 	/** times the file was reopened because it was renamed or deleted */
 	uint64_t reopened;
@@ -45,15 +39,19 @@ struct tg_writer;
  * no more (a full disk), the lines that do not fit are dropped whole, never half-written, and
  * reported at most every 10 seconds; writing resumes by itself. The writer must be the only
  * one appending to the file.
+ * Events submitted as objects are enriched from the databases (tg_event_enrich()) and
+ * serialised in the writer thread, which alone uses the databases: it checks them for
+ * replaced files (tg_geo_refresh()) before each batch and, when idle, whenever a check is due.
  * @param path: the event file.
  * @param queue_max: lines the queue holds; 0 for TG_WRITER_QUEUE_DEFAULT.
+ * @param geo: the databases, or NULL; ownership passes to the writer, also when open fails.
  * @param log: where diagnostics go; NULL for none.
  * @param out: receives the writer.
  * @param err: receives "path: reason" when the file cannot be opened.
  * @return: TG_OK, TG_ERR_IO or TG_ERR_NOMEM.
  */
-enum tg_err tg_writer_open(const char* path, size_t queue_max, tg_log_func* log,
-	struct tg_writer** out, struct tg_error* err);
+enum tg_err tg_writer_open(const char* path, size_t queue_max, struct tg_geo* geo,
+	tg_log_func* log, struct tg_writer** out, struct tg_error* err);
 
 /**
  * Queue one line. Never blocks on I/O: takes a lock only to append to the queue. When the
@@ -67,6 +65,18 @@ enum tg_err tg_writer_open(const char* path, size_t queue_max, tg_log_func* log,
 int tg_writer_submit(struct tg_writer* w, char* line, size_t len);
 
 /**
+ * Queue one event, to be enriched and serialised in the writer thread. As tg_writer_submit():
+ * never blocks on I/O, drops and counts when the queue is full. An event the writer thread
+ * cannot serialise (out of memory) is dropped and counted as such.
+ * @param w: the writer.
+ * @param ev: the event, from tg_event_object(); ownership passes to the writer (it releases
+ *	it), and no other thread may hold a reference to it. NULL is counted as submitted and
+ *	dropped.
+ * @return: 1 if queued, 0 if dropped.
+ */
+int tg_writer_submit_event(struct tg_writer* w, struct json_object* ev);
+
+/**
  * Read the counters.
  * @param w: the writer.
  * @param st: filled.
@@ -74,8 +84,8 @@ int tg_writer_submit(struct tg_writer* w, char* line, size_t len);
 void tg_writer_stats(struct tg_writer* w, struct tg_writer_stats* st);
 
 /**
- * Write what is queued, stop the thread, close the file, report the counters through the log
- * function, and free the writer.
+ * Write what is queued, stop the thread, close the file and the databases, report the counters
+ * through the log function, and free the writer.
  * @param w: the writer, or NULL.
  */
 void tg_writer_close(struct tg_writer* w);

@@ -2,7 +2,8 @@
 # Copyright (c) 2026, the typoguard authors. BSD 3-clause licence, see COPYING.
 #
 # Sourced by the integration tests (tests/*.test). Every server it starts is stopped when the
-# test exits, also on failure. Needs: tests/env.sh (from configure), nsd, dig, jq.
+# test exits, also on failure. Needs: tests/env.sh (from configure), nsd, dig, jq; perl with
+# MaxMind::DB::Writer for the tests of the GeoIP databases.
 
 set -u
 
@@ -19,6 +20,31 @@ tap_n=0
 tap_failed=0
 T=$(mktemp -d "${TMPDIR:-/tmp}/typoguard-test.XXXXXX")
 pids=""
+# file systems a test mounted, unmounted at the end
+mounts=""
+
+# How Unbound runs ("${ub_wrap[@]}" "$UNBOUND" ...): as it is; with the sanitizer runtime
+# preloaded when the module was built with --enable-sanitizers (Unbound itself is not
+# sanitized); or under valgrind memcheck when TG_VALGRIND is set (make check-valgrind).
+# ub_slow scales the waits for a slowed Unbound.
+ub_wrap=()
+ub_slow=1
+if [ -n "${TG_VALGRIND:-}" ] && [ "${TG_SANITIZERS:-no}" = yes ]; then
+	echo "1..0 # SKIP valgrind cannot run a module built with --enable-sanitizers"
+	exit 0
+elif [ -n "${TG_VALGRIND:-}" ]; then
+	[ -x "${VALGRIND:-}" ] || { echo "1..0 # SKIP TG_VALGRIND is set but configure found no valgrind"; exit 0; }
+	ub_wrap=("$VALGRIND" --tool=memcheck --leak-check=full --show-leak-kinds=all
+		--errors-for-leak-kinds=definite,indirect --num-callers=50 --keep-debuginfo=yes
+		--fullpath-after= --log-file="$T/valgrind.%p.log")
+	ub_slow=10
+elif [ "${TG_SANITIZERS:-no}" = yes ]; then
+	# detect_leaks: LeakSanitizer judges the whole process at exit, Unbound included
+	ub_wrap=(env "LD_PRELOAD=$SANITIZER_PRELOAD"
+		"ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:abort_on_error=0:detect_stack_use_after_return=0"
+		"UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1")
+	ub_slow=2
+fi
 
 cleanup() {
 	for p in $pids; do
@@ -26,6 +52,9 @@ cleanup() {
 	done
 	for p in $pids; do
 		wait "$p" 2>/dev/null
+	done
+	for m in $mounts; do
+		umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null
 	done
 	if [ "$tap_failed" -ne 0 ] && [ -d "$T" ]; then
 		for f in "$T"/*.log; do
@@ -65,8 +94,33 @@ skip_all() {
 }
 
 done_testing() {
+	memory_checks
 	echo "1..$tap_n"
 	[ "$tap_failed" -eq 0 ]
+}
+
+# After the test: stop the Unbound still running, then judge what the sanitizers or valgrind
+# said of every Unbound this test started: one test on the sanitizers' reports in Unbound's
+# output, or one test per valgrind log. Nothing in a plain run.
+memory_checks() {
+	local f n
+	[ "${#ub_wrap[@]}" -gt 0 ] && [ -f "$T/unbound.log" ] || return 0
+	[ -n "${UB_PID:-}" ] && stop_unbound
+	if [ -n "${TG_VALGRIND:-}" ]; then
+		for f in "$T"/valgrind.*.log; do
+			[ -f "$f" ] || continue
+			n=$(basename "$f" .log | sed 's/^valgrind\./Unbound, pid /')
+			python3 "$abs_top_srcdir/tests/valgrind-check" "$f" > "$T/vgcheck.out" 2>&1
+			ok $? "valgrind: no memory errors and nothing of typoguard's left allocated ($n)"
+			sed 's/^/# /' "$T/vgcheck.out"
+		done
+	else
+		n=$(cat "$T"/unbound*.log 2>/dev/null |
+			grep -c -E 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:|SUMMARY: [A-Za-z]*Sanitizer')
+		[ "$n" -eq 0 ]
+		ok $? "no AddressSanitizer, LeakSanitizer or UBSan report from the sanitized module in Unbound"
+		[ "$n" -eq 0 ] || grep -h -A 30 -E 'ERROR: |runtime error:' "$T"/unbound*.log | head -n 80 | sed 's/^/# /'
+	fi
 }
 
 # A free TCP and UDP port on 127.0.0.1.
@@ -84,7 +138,7 @@ free_port() {
 # Wait until a server answers a query on a port: wait_dns PORT NAME
 wait_dns() {
 	local i
-	for i in $(seq 1 100); do
+	for i in $(seq 1 $((100 * ub_slow))); do
 		if "$DIG" +time=1 +tries=1 @127.0.0.1 -p "$1" "$2" SOA >/dev/null 2>&1; then
 			return 0
 		fi
@@ -173,32 +227,64 @@ unbound_conf() {
 	} > "$T/unbound.conf"
 }
 
-# Write typoguard's settings: tg_conf POLICY-FILE...
+# Write typoguard's settings: tg_conf POLICY-FILE...; the event file is $TG_EVENTS if set,
+# else $T/events.json. Lines in TG_SETTINGS, if set, are added to the clause.
 tg_conf() {
-	EVENTS="$T/events.json"
+	EVENTS="${TG_EVENTS:-$T/events.json}"
 	{
 		echo "typoguard:"
 		for f in "$@"; do
 			echo "  policy-file: \"$f\""
 		done
 		echo "  log-file: \"$EVENTS\""
+		[ -n "${TG_SETTINGS:-}" ] && printf '%s\n' "$TG_SETTINGS"
 	} > "$T/typoguard.conf"
+	chmod 0644 "$T/typoguard.conf"
 	export TYPOGUARD_CONF="$T/typoguard.conf"
+}
+
+# Whether MaxMind's database writer is there to build test databases.
+have_mmdb_writer() {
+	[ -n "${PERL:-}" ] && "$PERL" -MMaxMind::DB::Writer::Tree -e 1 2>/dev/null
+}
+
+# Build a test database with MaxMind's writer from a spec in tests/geo:
+# make_mmdb [--ipv4] DATABASE-TYPE SPEC.json OUT.mmdb
+make_mmdb() {
+	"$PERL" "$abs_top_srcdir/tests/geo/mkmmdb.pl" "$@"
+}
+
+# Put a file at a path as geoipupdate does: a new file beside it, renamed over it.
+# replace_file FROM TO
+replace_file() {
+	cp "$1" "$2.new" && mv -f "$2.new" "$2"
+}
+
+# Wait until Unbound's log has a line matching a pattern: wait_log PATTERN [SECONDS]
+wait_log() {
+	local i
+	for i in $(seq 1 $(( ${2:-10} * 10 ))); do
+		grep -q -- "$1" "$T/unbound.log" && return 0
+		sleep 0.1
+	done
+	return 1
 }
 
 # Start Unbound with the configuration written by unbound_conf.
 start_unbound() {
 	: > "$T/unbound.log"
-	"$UNBOUND" -d -c "$T/unbound.conf" >>"$T/unbound.log" 2>&1 &
+	"${ub_wrap[@]}" "$UNBOUND" -d -c "$T/unbound.conf" >>"$T/unbound.log" 2>&1 &
 	UB_PID=$!
 	pids="$pids $UB_PID"
 	wait_dns "$UB_PORT" test. || { echo "# Unbound did not start"; return 1; }
 }
 
-# Stop Unbound and wait for it to exit: stop_unbound
+# Stop Unbound and wait for it to exit; UB_STATUS is its exit status: stop_unbound
 stop_unbound() {
 	kill -TERM "$UB_PID" 2>/dev/null
 	wait "$UB_PID" 2>/dev/null
+	UB_STATUS=$?
+	UB_PID=
 }
 
 # Ask Unbound: q NAME TYPE [DIG-OPTIONS...]; prints dig's output.
@@ -208,9 +294,9 @@ q() {
 	"$DIG" +time=5 +tries=1 @127.0.0.1 -p "$UB_PORT" "$name" "$type" "$@"
 }
 
-# The rcode of an answer: rcode NAME TYPE
+# The rcode of an answer: rcode NAME TYPE [DIG-OPTIONS...]
 rcode() {
-	q "$1" "$2" | sed -n 's/.*status: \([A-Z]*\),.*/\1/p'
+	q "$@" | sed -n 's/.*status: \([A-Z]*\),.*/\1/p'
 }
 
 # Number of events in the event file for a question name (case-insensitive): events_for NAME
@@ -223,7 +309,7 @@ events_for() {
 # Wait until the event file holds N lines: wait_events N
 wait_events() {
 	local i
-	for i in $(seq 1 100); do
+	for i in $(seq 1 $((100 * ub_slow))); do
 		if [ -f "$EVENTS" ] && [ "$(wc -l < "$EVENTS")" -ge "$1" ]; then
 			return 0
 		fi
@@ -236,4 +322,49 @@ wait_events() {
 last_event() {
 	jq -c --arg n "$1" 'select((.dns.question.name | ascii_downcase) == ($n | ascii_downcase))' \
 		"$EVENTS" | tail -n 1
+}
+
+# Send the queries of a file with dnsperf in the background, every response reported (-v):
+# load_start NAME FILE [DNSPERF-OPTIONS...]; the output goes to $T/NAME.dnsperf.
+load_start() {
+	local name=$1 file=$2
+	shift 2
+	dnsperf -s 127.0.0.1 -p "$UB_PORT" -d "$file" -v "$@" > "$T/$name.dnsperf" 2>&1 &
+	LOAD_PID=$!
+}
+
+# Wait for the dnsperf started by load_start: load_wait
+load_wait() {
+	wait "$LOAD_PID"
+}
+
+# Responses dnsperf got for names matching an extended regular expression (timeouts are
+# "> T name"): responses NAME REGEX
+responses() {
+	grep -c -E "^> [A-Z]{2,} ($2) " "$T/$1.dnsperf"
+}
+
+# The unprivileged user the privilege tests run Unbound as (username:); created if missing.
+TG_USER=typoguard-test
+
+# Make sure TG_USER exists (needs root): ensure_test_user
+ensure_test_user() {
+	id "$TG_USER" >/dev/null 2>&1 && return 0
+	useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin \
+		--user-group "$TG_USER" >/dev/null 2>&1
+}
+
+# Prepare $T for an Unbound that drops to TG_USER: the test directory traversable, the
+# module and the test policy copied where that user can read them (the build tree may be in
+# a private home), the log file Unbound reopens after the switch owned by it: as_user_setup
+as_user_setup() {
+	chmod 0711 "$T"
+	mkdir -p "$T/lib"
+	cp "$TG_MODULE" "$T/lib/typoguard.so"
+	chmod 0755 "$T/lib" "$T/lib/typoguard.so"
+	TG_MODULE="$T/lib/typoguard.so"
+	cp "$abs_top_srcdir/tests/policy.zone" "$T/policy.zone"
+	chmod 0644 "$T/policy.zone"
+	: > "$T/unbound.log"
+	chown "$TG_USER" "$T/unbound.log"
 }

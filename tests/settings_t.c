@@ -102,6 +102,41 @@ test_good(void)
 	tg_settings_clear(&s);
 }
 
+/** The database keys, the check interval and resolve-blocked. */
+static void
+test_geo(void)
+{
+	struct tg_settings s;
+	struct tg_error err;
+	memset(&err, 0, sizeof(err));
+	if(ok(tg_settings_parse("typoguard:\n"
+		"  geoip-city-db: GeoLite2-City.mmdb\n"
+		"  geoip-asn-db: \"/var/lib/GeoIP/GeoLite2-ASN.mmdb\"\n"
+		"  site-db: sites/our sites.mmdb\n"
+		"  geoip-check-interval: 5\n"
+		"  resolve-blocked: yes\n", "/etc/tg/typoguard.conf", &s, &err) == TG_OK,
+		"database settings parse")) {
+		is_str(s.geo_db[TG_GEO_CITY], "/etc/tg/GeoLite2-City.mmdb",
+			"geoip-city-db: a relative path joins the directory");
+		is_str(s.geo_db[TG_GEO_ASN], "/var/lib/GeoIP/GeoLite2-ASN.mmdb",
+			"geoip-asn-db: an absolute path is kept");
+		is_str(s.geo_db[TG_GEO_SITE], "/etc/tg/sites/our sites.mmdb", "site-db");
+		is_int(s.geo_check_interval, 5, "geoip-check-interval");
+		is_int(s.resolve_blocked, 1, "resolve-blocked: yes");
+	} else
+		diag("%s", err.msg);
+	tg_settings_clear(&s);
+	ok(s.geo_db[TG_GEO_CITY] == NULL && s.resolve_blocked == 0, "clear zeroes them");
+	if(ok(tg_settings_parse("typoguard:\n  resolve-blocked: no\n", LABEL, &s, &err) ==
+		TG_OK, "resolve-blocked: no")) {
+		is_int(s.resolve_blocked, 0, "is off");
+		ok(!s.geo_db[TG_GEO_CITY] && !s.geo_db[TG_GEO_ASN] && !s.geo_db[TG_GEO_SITE],
+			"no database unless named");
+		is_int(s.geo_check_interval, 0, "the check interval is the default");
+	}
+	tg_settings_clear(&s);
+}
+
 /** Every way a settings text is refused. */
 static void
 test_errors(void)
@@ -137,6 +172,17 @@ test_errors(void)
 		"no key");
 	fails("typoguard\n", TG_ERR_SYNTAX, LABEL ":1: ", "expected \"key: value\"",
 		"a clause without its colon");
+	fails("typoguard:\n  geoip-city-db: a\n  geoip-city-db: b\n", TG_ERR_INVALID,
+		LABEL ":3: ", "geoip-city-db: given twice (first at line 2)", "a database twice");
+	fails("typoguard:\n  geoip-check-interval: 0\n", TG_ERR_INVALID, LABEL ":2: ",
+		"geoip-check-interval: \"0\" is not a number of seconds from 1 to 60",
+		"a check interval of 0");
+	fails("typoguard:\n  geoip-check-interval: 61\n", TG_ERR_INVALID, LABEL ":2: ",
+		"from 1 to 60", "a check interval over a minute");
+	fails("typoguard:\n  geoip-check-interval: 10s\n", TG_ERR_INVALID, LABEL ":2: ",
+		"\"10s\" is not a number", "a check interval with a unit");
+	fails("typoguard:\n  resolve-blocked: maybe\n", TG_ERR_INVALID, LABEL ":2: ",
+		"resolve-blocked: \"maybe\" is not yes or no", "resolve-blocked: maybe");
 }
 
 /** More policy-file: lines than the settings hold. */
@@ -304,6 +350,7 @@ int
 main(void)
 {
 	test_good();
+	test_geo();
 	test_errors();
 	test_too_many_files();
 	test_defaults();

@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include <json-c/json.h>
 #include "writer.h"
 #include "tap.h"
 
@@ -318,7 +319,7 @@ writer_on(const char* path, size_t queue_max)
 {
 	struct tg_writer* w = NULL;
 	struct tg_error err;
-	if(tg_writer_open(path, queue_max, test_log, &w, &err) != TG_OK)
+	if(tg_writer_open(path, queue_max, NULL, test_log, &w, &err) != TG_OK)
 		ok(0, "open %s: %s", path, err.msg);
 	return w;
 }
@@ -333,7 +334,7 @@ test_open_fail(void)
 	char want[256];
 	int fd;
 	path_of(path, sizeof(path), "no-such-dir/events.json");
-	is_int(tg_writer_open(path, 0, test_log, &w, &err), TG_ERR_IO,
+	is_int(tg_writer_open(path, 0, NULL, test_log, &w, &err), TG_ERR_IO,
 		"open under a missing directory fails with TG_ERR_IO");
 	snprintf(want, sizeof(want), "%s: No such file or directory", path);
 	is_str(err.msg, want, "the message names the path and the reason");
@@ -342,11 +343,11 @@ test_open_fail(void)
 	if((fd = open(file, O_WRONLY | O_CREAT, 0600)) >= 0)
 		close(fd);
 	snprintf(path, sizeof(path), "%.100s/events.json", file);
-	is_int(tg_writer_open(path, 0, test_log, &w, &err), TG_ERR_IO,
+	is_int(tg_writer_open(path, 0, NULL, test_log, &w, &err), TG_ERR_IO,
 		"open under a plain file fails");
 	snprintf(want, sizeof(want), "%s: Not a directory", path);
 	is_str(err.msg, want, "the message says not a directory");
-	is_int(tg_writer_open(dir, 0, test_log, &w, &err), TG_ERR_IO,
+	is_int(tg_writer_open(dir, 0, NULL, test_log, &w, &err), TG_ERR_IO,
 		"open of a directory fails");
 	snprintf(want, sizeof(want), "%s: Is a directory", dir);
 	is_str(err.msg, want, "the message says is a directory");
@@ -660,6 +661,69 @@ test_null_line(void)
 	unlink(path);
 }
 
+/** an event object {"n":seq}, as the writer thread would get it from the glue */
+static struct json_object*
+event_of(int seq)
+{
+	struct json_object* o = json_object_new_object();
+	if(o)
+		json_object_object_add(o, "n", json_object_new_int(seq));
+	return o;
+}
+
+/** count the lines {"n":k} of a file, each k below max at most once; -1 if a line is not */
+static int
+event_lines(const char* path, int max)
+{
+	size_t len;
+	char* text = slurp(path, &len), *p, *nl;
+	unsigned char* seen = calloc((size_t)max, 1);
+	int n = 0, k;
+	char tail;
+	for(p = text; text && seen && (nl = strchr(p, '\n')); p = nl + 1) {
+		if(sscanf(p, "{\"n\":%d%c", &k, &tail) != 2 || tail != '}' || nl[-1] != '}' ||
+			k < 0 || k >= max || seen[k]++)
+			n = -1000000;
+		n++;
+	}
+	if(!text || !seen || *p)
+		n = -1;
+	free(text);
+	free(seen);
+	return n < 0 ? -1 : n;
+}
+
+/** events given as objects are serialised in the writer thread; with a tiny queue the
+ * drops are exact and the dropped objects released */
+static void
+test_events(void)
+{
+	enum { PER = 20000 };
+	char path[128];
+	struct tg_writer_stats st;
+	struct tg_writer* w = writer_on(path_of(path, sizeof(path), "events.json"), 4);
+	int i, took = 0;
+	if(!w)
+		return;
+	log_reset();
+	for(i = 0; i < PER; i++)
+		took += tg_writer_submit_event(w, event_of(i));
+	is_int(tg_writer_submit_event(w, NULL), 0, "events: a NULL event is not queued");
+	ok(settle(w, &st), "events: the writer caught up");
+	is_int(st.submitted, PER + 1, "events: submitted counts every event");
+	is_int(st.written, took, "events: written == events the queue took");
+	is_int(st.written + st.dropped, st.submitted, "events: written + dropped == submitted");
+	diag("queue of 4: %llu events written, %llu dropped", (unsigned long long)st.written,
+		(unsigned long long)st.dropped);
+	tg_writer_close(w);
+	is_int(event_lines(path, PER), took, "events: each written event is one whole line, "
+		"once");
+	is_int(log_dropped(), st.dropped, "events: the drop reports add up to the drops");
+	ok(log_has(0, "1 events dropped: out of memory") == 1,
+		"events: the NULL event is reported as out of memory");
+	unlink(path);
+}
+
 /** submit line seq padded to FIXED_LEN bytes */
 static void
 submit_fixed(struct tg_writer* w, int seq)
@@ -764,6 +828,7 @@ main(void)
 	test_stale();
 	test_close_flushes();
 	test_null_line();
+	test_events();
 	test_full();
 	rmdir(dir);
 	return done_testing();

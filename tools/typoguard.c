@@ -2,6 +2,7 @@
 /* Copyright (c) 2026, the typoguard authors. BSD 3-clause licence, see COPYING. */
 
 #include "tgconfig.h"
+#include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -9,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "event.h"
+#include "geo.h"
 #include "match.h"
 #include "name.h"
 #include "policy.h"
@@ -27,7 +29,9 @@ static void
 usage(FILE* out)
 {
 	fprintf(out,
-	"usage: typoguard check [--policy FILE]... [--config FILE] [NAME...]\n"
+	"usage: typoguard check [--policy FILE]... [--config FILE] [--client IP]\n"
+	"                       [--geoip-city-db FILE] [--geoip-asn-db FILE]\n"
+	"                       [--site-db FILE] [NAME...]\n"
 	"       typoguard variants SUFFIX...\n"
 	"       typoguard --version\n"
 	"\n"
@@ -38,6 +42,10 @@ usage(FILE* out)
 	"                         settings' policy-file: lines\n"
 	"          --config FILE  a settings file (default: $TYPOGUARD_CONF, else\n"
 	"                         %s if it exists, else the embedded default)\n"
+	"          --client IP    add \"client\": the address, and where the\n"
+	"                         settings' databases say it is\n"
+	"          --geoip-city-db, --geoip-asn-db, --site-db FILE\n"
+	"                         use this database instead of the settings' one\n"
 	"variants  print every valid host name exactly one edit from SUFFIX\n",
 	tg_settings_default_path());
 }
@@ -62,14 +70,32 @@ read_settings(const char* config, struct tg_settings* s, struct tg_error* err)
 	return tg_settings_default(s, tg_settings_default_log());
 }
 
+/** What `typoguard check` was asked to do. */
+struct check_args {
+	/** --policy files */
+	const char* files[TG_POLICY_FILES_MAX];
+	/** their number */
+	size_t nfiles;
+	/** --config, or NULL */
+	const char* config;
+	/** --client, or NULL */
+	const char* client;
+	/** --geoip-city-db, --geoip-asn-db, --site-db, each NULL when not given */
+	const char* geo_db[TG_GEO_DBS];
+	/** the policy */
+	struct tg_policy* policy;
+	/** the databases, when there is a client and databases to look it up in */
+	struct tg_geo* geo;
+};
+
 /**
  * Check one name and print the verdict.
- * @param p: the policy.
+ * @param a: the policy, the client and the databases.
  * @param str: the name, presentation format.
  * @return: 0 if the name was read, 1 if it is malformed.
  */
 static int
-check_one(const struct tg_policy* p, const char* str)
+check_one(struct check_args* a, const char* str)
 {
 	struct tg_name name;
 	struct tg_match m;
@@ -82,8 +108,8 @@ check_one(const struct tg_policy* p, const char* str)
 		return 1;
 	}
 	memset(&m, 0, sizeof(m));
-	v = tg_matcher_match(p->matcher, &name, &m);
-	if(!(line = tg_check_json(p, &name, v, &m, &len))) {
+	v = tg_matcher_match(a->policy->matcher, &name, &m);
+	if(!(line = tg_check_json_client(a->policy, &name, v, &m, a->client, a->geo, &len))) {
 		fprintf(stderr, "typoguard: out of memory\n");
 		exit(TG_EXIT_USAGE);
 	}
@@ -94,11 +120,11 @@ check_one(const struct tg_policy* p, const char* str)
 
 /**
  * Check names given one per line on standard input, streaming.
- * @param p: the policy.
+ * @param a: the policy, the client and the databases.
  * @return: the number of malformed names.
  */
 static size_t
-check_stdin(const struct tg_policy* p)
+check_stdin(struct check_args* a)
 {
 	char buf[TG_LINE_MAX];
 	size_t bad = 0;
@@ -117,9 +143,108 @@ check_stdin(const struct tg_policy* p)
 			buf[--n] = 0;
 		if(n == 0)
 			continue;
-		bad += (size_t)check_one(p, buf);
+		bad += (size_t)check_one(a, buf);
 	}
 	return bad;
+}
+
+/**
+ * Report the databases' errors and warnings on standard error; say nothing of the rest.
+ * @param level: 0 error, 1 warning, 2 information.
+ * @param msg: the message.
+ */
+static void
+tool_log(int level, const char* msg)
+{
+	if(level < 2)
+		fprintf(stderr, "typoguard: %s\n", msg);
+}
+
+/**
+ * Read the options of the check command.
+ * @param argc: arguments after "check".
+ * @param argv: the arguments.
+ * @param a: filled.
+ * @return: -1 to go on, else the exit status.
+ */
+static int
+check_options(int argc, char** argv, struct check_args* a)
+{
+	static const struct option opts[] = {
+		{"policy", required_argument, NULL, 'p'},
+		{"config", required_argument, NULL, 'c'},
+		{"client", required_argument, NULL, 'C'},
+		{"geoip-city-db", required_argument, NULL, 1000 + TG_GEO_CITY},
+		{"geoip-asn-db", required_argument, NULL, 1000 + TG_GEO_ASN},
+		{"site-db", required_argument, NULL, 1000 + TG_GEO_SITE},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0}
+	};
+	int c;
+	while((c = getopt_long(argc, argv, "p:c:h", opts, NULL)) != -1) {
+		if(c >= 1000 && c < 1000 + TG_GEO_DBS) {
+			a->geo_db[c - 1000] = optarg;
+			continue;
+		}
+		switch(c) {
+		case 'p':
+			if(a->nfiles == TG_POLICY_FILES_MAX) {
+				fprintf(stderr, "typoguard: too many --policy\n");
+				return TG_EXIT_USAGE;
+			}
+			a->files[a->nfiles++] = optarg;
+			break;
+		case 'c':
+			a->config = optarg;
+			break;
+		case 'C':
+			a->client = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return TG_EXIT_USAGE;
+		}
+	}
+	return -1;
+}
+
+/**
+ * Whether a text is an IPv4 or IPv6 address.
+ * @param ip: the text.
+ * @return: 1 if it is.
+ */
+static int
+is_address(const char* ip)
+{
+	unsigned char buf[sizeof(struct in6_addr)];
+	return inet_pton(AF_INET, ip, buf) == 1 || inet_pton(AF_INET6, ip, buf) == 1;
+}
+
+/**
+ * Load the policy and, for a client, the databases: those given as options, else the
+ * settings' ones.
+ * @param a: the arguments; policy and geo are filled.
+ * @param s: the settings.
+ * @param err: the reason on failure.
+ * @return: TG_OK or the error.
+ */
+static enum tg_err
+check_load(struct check_args* a, const struct tg_settings* s, struct tg_error* err)
+{
+	const char* paths[TG_GEO_DBS];
+	enum tg_err e;
+	int i;
+	if(a->nfiles)
+		e = tg_policy_load(a->files, a->nfiles, &s->qtypes, &a->policy, err);
+	else	e = tg_settings_policy(s, &a->policy, err);
+	if(e != TG_OK || !a->client)
+		return e;
+	for(i = 0; i < TG_GEO_DBS; i++)
+		paths[i] = a->geo_db[i] ? a->geo_db[i] : s->geo_db[i];
+	return tg_geo_open(paths, s->geo_check_interval, &tool_log, &a->geo, err);
 }
 
 /**
@@ -131,63 +256,39 @@ check_stdin(const struct tg_policy* p)
 static int
 cmd_check(int argc, char** argv)
 {
-	static const struct option opts[] = {
-		{"policy", required_argument, NULL, 'p'},
-		{"config", required_argument, NULL, 'c'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0}
-	};
-	const char* files[TG_POLICY_FILES_MAX];
-	const char* config = NULL;
-	size_t nfiles = 0, bad = 0;
+	struct check_args a;
 	struct tg_settings s;
-	struct tg_policy* p = NULL;
 	struct tg_error err;
-	enum tg_err e;
-	int c, i;
-	while((c = getopt_long(argc, argv, "p:c:h", opts, NULL)) != -1) {
-		switch(c) {
-		case 'p':
-			if(nfiles == TG_POLICY_FILES_MAX) {
-				fprintf(stderr, "typoguard: too many --policy\n");
-				return TG_EXIT_USAGE;
-			}
-			files[nfiles++] = optarg;
-			break;
-		case 'c':
-			config = optarg;
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			usage(stderr);
-			return TG_EXIT_USAGE;
-		}
-	}
+	size_t bad = 0;
+	int i, status = 0;
+	memset(&a, 0, sizeof(a));
 	memset(&s, 0, sizeof(s));
 	memset(&err, 0, sizeof(err));
-	if((e = read_settings(config, &s, &err)) == TG_OK) {
-		if(nfiles)
-			e = tg_policy_load(files, nfiles, &s.qtypes, &p, &err);
-		else	e = tg_settings_policy(&s, &p, &err);
-	}
-	if(e != TG_OK) {
-		fprintf(stderr, "typoguard: %s\n", err.msg);
-		tg_settings_clear(&s);
+	if((status = check_options(argc, argv, &a)) >= 0)
+		return status;
+	if(a.client && !is_address(a.client)) {
+		fprintf(stderr, "typoguard: --client %s: not an IP address\n", a.client);
 		return TG_EXIT_USAGE;
+	}
+	if(read_settings(a.config, &s, &err) != TG_OK || check_load(&a, &s, &err) != TG_OK) {
+		fprintf(stderr, "typoguard: %s\n", err.msg);
+		status = TG_EXIT_USAGE;
+		goto cleanup;
 	}
 	if(optind == argc)
-		bad = check_stdin(p);
+		bad = check_stdin(&a);
 	for(i = optind; i < argc; i++)
-		bad += (size_t)check_one(p, argv[i]);
-	tg_policy_free(p);
-	tg_settings_clear(&s);
+		bad += (size_t)check_one(&a, argv[i]);
 	if(fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "typoguard: standard output: %s\n", strerror(errno));
-		return TG_EXIT_USAGE;
-	}
-	return bad ? TG_EXIT_BADNAME : 0;
+		status = TG_EXIT_USAGE;
+	} else
+		status = bad ? TG_EXIT_BADNAME : 0;
+cleanup:
+	tg_geo_close(a.geo);
+	tg_policy_free(a.policy);
+	tg_settings_clear(&s);
+	return status;
 }
 
 /**
