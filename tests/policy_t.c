@@ -525,7 +525,7 @@ big_file(char* path, const char* last)
 static void
 test_big_file(void)
 {
-	char path[PATH_MAX_T], want[PATH_MAX_T + 64];
+	char path[PATH_MAX_T], want[2 * PATH_MAX_T + 64];
 	const char* files[1] = { path };
 	struct tg_policy* p = NULL;
 	struct tg_error err;
