@@ -38,7 +38,7 @@ ok(int pass, const char* fmt, ...)
  * Print a diagnostic line.
  * @param fmt: printf format.
  */
-static void
+static void __attribute__((unused))
 diag(const char* fmt, ...)
 {
 	va_list ap;
@@ -56,7 +56,7 @@ diag(const char* fmt, ...)
 #define is_int(got, want, ...) \
 	tap_is_int((long long)(got), (long long)(want), __VA_ARGS__)
 
-static int
+static int __attribute__((unused))
 tap_is_int(long long got, long long want, const char* fmt, ...)
 {
 	va_list ap;
@@ -73,7 +73,7 @@ tap_is_int(long long got, long long want, const char* fmt, ...)
  * Compare two strings (NULL is allowed); on failure say what was expected and what came.
  * @return: non-zero if they are equal.
  */
-static int
+static int __attribute__((unused))
 is_str(const char* got, const char* want, const char* fmt, ...)
 {
 	va_list ap;
