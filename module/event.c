@@ -605,6 +605,96 @@ tg_event_object(const struct tg_event* ev)
 	return root;
 }
 
+/** n rounded up to the strictest alignment */
+#define TG_ALIGN(n) (((n) + _Alignof(max_align_t) - 1) & ~(_Alignof(max_align_t) - 1))
+
+/** the bytes a string takes in a copy, its NUL included; 0 for NULL */
+static size_t
+tg_copy_len(const char* s)
+{
+	return s ? strlen(s) + 1 : 0;
+}
+
+/**
+ * Copy a string into a copy's string area.
+ * @param s: the string, or NULL.
+ * @param next: the area; moves past the copy.
+ * @return: the copy, or NULL for NULL.
+ */
+static const char*
+tg_copy_str(const char* s, char** next)
+{
+	char* d = *next;
+	size_t n;
+	if(!s)
+		return NULL;
+	n = strlen(s) + 1;
+	memcpy(d, s, n);
+	*next += n;
+	return d;
+}
+
+struct tg_event*
+tg_event_copy(const struct tg_event* ev)
+{
+	size_t i, fixed, strings = 0;
+	struct tg_event* c;
+	struct tg_name* name;
+	struct tg_match* match;
+	struct tg_answer* ans = NULL;
+	const char** ips = NULL;
+	char* next;
+	fixed = TG_ALIGN(sizeof(*c)) + TG_ALIGN(sizeof(*name)) + TG_ALIGN(sizeof(*match)) +
+		TG_ALIGN(ev->answer_count * sizeof(*ans)) +
+		TG_ALIGN(ev->resolved_count * sizeof(*ips));
+	strings += tg_copy_len(ev->id) + tg_copy_len(ev->follows) +
+		tg_copy_len(ev->client_ip) + tg_copy_len(ev->transport);
+	for(i = 0; ev->answers && i < ev->answer_count; i++)
+		strings += tg_copy_len(ev->answers[i].name) + tg_copy_len(ev->answers[i].type) +
+			tg_copy_len(ev->answers[i].class_) + tg_copy_len(ev->answers[i].data);
+	for(i = 0; ev->resolved_ip && i < ev->resolved_count; i++)
+		strings += tg_copy_len(ev->resolved_ip[i]);
+	if(!(c = malloc(fixed + strings)))
+		return NULL;
+	*c = *ev;
+	next = (char*)c + TG_ALIGN(sizeof(*c));
+	name = (struct tg_name*)next;
+	next += TG_ALIGN(sizeof(*name));
+	match = (struct tg_match*)next;
+	next += TG_ALIGN(sizeof(*match));
+	if(ev->answers && ev->answer_count) {
+		ans = (struct tg_answer*)next;
+		next += TG_ALIGN(ev->answer_count * sizeof(*ans));
+	}
+	if(ev->resolved_ip && ev->resolved_count) {
+		ips = (const char**)next;
+		next += TG_ALIGN(ev->resolved_count * sizeof(*ips));
+	}
+	next = (char*)c + fixed;
+	c->qname = ev->qname ? memcpy(name, ev->qname, sizeof(*name)) : NULL;
+	c->match = ev->match ? memcpy(match, ev->match, sizeof(*match)) : NULL;
+	c->id = tg_copy_str(ev->id, &next);
+	c->follows = tg_copy_str(ev->follows, &next);
+	c->client_ip = tg_copy_str(ev->client_ip, &next);
+	c->transport = tg_copy_str(ev->transport, &next);
+	c->answers = ans;
+	for(i = 0; ans && i < ev->answer_count; i++) {
+		ans[i] = ev->answers[i];
+		ans[i].name = tg_copy_str(ev->answers[i].name, &next);
+		ans[i].type = tg_copy_str(ev->answers[i].type, &next);
+		ans[i].class_ = tg_copy_str(ev->answers[i].class_, &next);
+		ans[i].data = tg_copy_str(ev->answers[i].data, &next);
+	}
+	if(!ans)
+		c->answer_count = 0;
+	c->resolved_ip = ips;
+	for(i = 0; ips && i < ev->resolved_count; i++)
+		ips[i] = tg_copy_str(ev->resolved_ip[i], &next);
+	if(!ips)
+		c->resolved_count = 0;
+	return c;
+}
+
 char*
 tg_event_json(const struct tg_event* ev, size_t* len)
 {

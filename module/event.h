@@ -93,6 +93,16 @@ void tg_event_prepare(void);
 struct json_object* tg_event_object(const struct tg_event* ev);
 
 /**
+ * Copy an event into one block of memory that holds everything it points to, except the rule
+ * (rules live as long as their policy), so that another thread can encode it later. A worker
+ * thread hands the copy to the event writer, whose thread makes the object: the query path
+ * pays for one allocation and a copy, not for building JSON.
+ * @param ev: the event.
+ * @return: the copy, released with free(); NULL if out of memory.
+ */
+struct tg_event* tg_event_copy(const struct tg_event* ev);
+
+/**
  * Add where the addresses of an event are, from the databases: client.geo and client.as for
  * client.ip; typoguard.resolved, one object {ip, geo, as} per address of dns.resolved_ip, in
  * order; and destination.{ip,geo,as} for the first of them. Nothing is added without

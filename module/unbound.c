@@ -770,21 +770,21 @@ tg_event_fill(struct tg_event* ev, struct tg_name* name, struct query_info* qinf
 }
 
 /**
- * Make an event's object and queue it for the writer, whose thread looks up where its
- * addresses are, serialises and writes it.
+ * Queue an event for the writer, whose thread encodes it, looks up where its addresses are,
+ * serialises and writes it: the worker only copies it.
  * @param te: typoguard's state.
  * @param ev: the event.
  */
 static void
 tg_submit(struct tg_env* te, const struct tg_event* ev)
 {
-	struct json_object* obj;
-	if(!(obj = tg_event_object(ev))) {
+	struct tg_event* copy;
+	if(!(copy = tg_event_copy(ev))) {
 		atomic_fetch_add(&te->encode_failed, 1);
 		log_err("typoguard: out of memory: event not written");
 		return;
 	}
-	tg_writer_submit_event(te->writer, obj);
+	tg_writer_submit_event(te->writer, copy);
 }
 
 /**

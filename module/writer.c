@@ -45,8 +45,9 @@ struct tg_wline {
 	char* line;
 	/** its length */
 	size_t len;
-	/** the event the writer thread encodes into line, or NULL; owned by the writer */
-	struct json_object* ev;
+	/** the event the writer thread encodes into line (a tg_event_copy()), or NULL; owned
+	 * by the writer */
+	struct tg_event* ev;
 };
 
 /** why lines are dropped before they are written */
@@ -530,11 +531,16 @@ tg_writer_encode(struct tg_writer* w, struct tg_wline* b, size_t n)
 	size_t i, k = 0;
 	for(i = 0; i < n; i++) {
 		if(b[i].ev) {
-			/* when enriching runs out of memory, the event goes out without it */
-			(void)tg_event_enrich(b[i].ev, w->geo);
-			b[i].line = tg_event_line(b[i].ev, &b[i].len);
-			json_object_put(b[i].ev);
+			struct json_object* o = tg_event_object(b[i].ev);
+			free(b[i].ev);
 			b[i].ev = NULL;
+			b[i].line = NULL;
+			if(o) {
+				/* when enriching runs out of memory, the event goes out without it */
+				(void)tg_event_enrich(o, w->geo);
+				b[i].line = tg_event_line(o, &b[i].len);
+				json_object_put(o);
+			}
 			if(!b[i].line) {
 				atomic_fetch_add_explicit(&w->early[TG_DROP_NOMEM], 1,
 					memory_order_relaxed);
@@ -574,7 +580,7 @@ tg_writer_free(struct tg_writer* w)
 	if(w->queue)
 		for(i = 0; i < w->count; i++) {
 			free(w->queue[i].line);
-			json_object_put(w->queue[i].ev);
+			free(w->queue[i].ev);
 		}
 	if(w->sync_ready) {
 		pthread_mutex_destroy(&w->lock);
@@ -689,7 +695,7 @@ cleanup:
  * @return: 1 if queued, 0 if dropped.
  */
 static int
-tg_writer_queue(struct tg_writer* w, char* line, size_t len, struct json_object* ev)
+tg_writer_queue(struct tg_writer* w, char* line, size_t len, struct tg_event* ev)
 {
 	int queued = 0, wake = 0, some = line || ev;
 	atomic_fetch_add_explicit(&w->submitted, 1, memory_order_relaxed);
@@ -709,7 +715,7 @@ tg_writer_queue(struct tg_writer* w, char* line, size_t len, struct json_object*
 			1, memory_order_relaxed);
 		atomic_fetch_add_explicit(&w->dropped, 1, memory_order_relaxed);
 		free(line);
-		json_object_put(ev);
+		free(ev);
 	}
 	/* a drop wakes the thread too, to report it */
 	if(wake || !queued)
@@ -724,7 +730,7 @@ tg_writer_submit(struct tg_writer* w, char* line, size_t len)
 }
 
 int
-tg_writer_submit_event(struct tg_writer* w, struct json_object* ev)
+tg_writer_submit_event(struct tg_writer* w, struct tg_event* ev)
 {
 	return tg_writer_queue(w, NULL, 0, ev);
 }

@@ -9,7 +9,7 @@
 #include "error.h"
 #include "geo.h"
 
-struct json_object;
+struct tg_event;
 
 /** default number of lines the queue holds before it drops */
 #define TG_WRITER_QUEUE_DEFAULT 65536
@@ -39,7 +39,7 @@ struct tg_writer;
  * no more (a full disk), the lines that do not fit are dropped whole, never half-written, and
  * reported at most every 10 seconds; writing resumes by itself. The writer must be the only
  * one appending to the file.
- * Events submitted as objects are enriched from the databases (tg_event_enrich()) and
+ * Events submitted as copies are encoded, enriched from the databases (tg_event_enrich()) and
  * serialised in the writer thread, which alone uses the databases: it checks them for
  * replaced files (tg_geo_refresh()) before each batch and, when idle, whenever a check is due.
  * @param path: the event file.
@@ -65,16 +65,16 @@ enum tg_err tg_writer_open(const char* path, size_t queue_max, struct tg_geo* ge
 int tg_writer_submit(struct tg_writer* w, char* line, size_t len);
 
 /**
- * Queue one event, to be enriched and serialised in the writer thread. As tg_writer_submit():
- * never blocks on I/O, drops and counts when the queue is full. An event the writer thread
- * cannot serialise (out of memory) is dropped and counted as such.
+ * Queue one event, to be encoded (tg_event_object()), enriched and serialised in the writer
+ * thread. As tg_writer_submit(): never blocks on I/O, drops and counts when the queue is
+ * full. An event the writer thread cannot encode (out of memory) is dropped and counted as
+ * such.
  * @param w: the writer.
- * @param ev: the event, from tg_event_object(); ownership passes to the writer (it releases
- *	it), and no other thread may hold a reference to it. NULL is counted as submitted and
- *	dropped.
+ * @param ev: the event, from tg_event_copy(); ownership passes to the writer (it frees it).
+ *	Its rule must stay until the writer is closed. NULL is counted as submitted and dropped.
  * @return: 1 if queued, 0 if dropped.
  */
-int tg_writer_submit_event(struct tg_writer* w, struct json_object* ev);
+int tg_writer_submit_event(struct tg_writer* w, struct tg_event* ev);
 
 /**
  * Read the counters.

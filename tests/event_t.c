@@ -266,6 +266,73 @@ test_full_event(void)
 	json_object_put(o);
 }
 
+/** a copy for another thread encodes as the event does, and owns what it points to */
+static void
+test_copy(void)
+{
+	struct tg_name q;
+	struct tg_match m = match_army;
+	struct tg_event ev, *c;
+	char id[] = "5f0c1d2e3a4b5c6d-1", follows[] = "5f0c1d2e3a4b5c6d-0";
+	char ip[] = "198.51.100.7", transport[] = "tcp";
+	char n0[] = "army.ml", n1[] = "mx.army.ml", d0[] = "10 mx.army.ml.", d1[] = "192.0.2.25";
+	char ip0[] = "192.0.2.25", ip1[] = "2001:db8::25";
+	struct tg_answer an[2] = { { n0, "MX", "IN", 300, d0 }, { n1, "A", "IN", 60, d1 } };
+	const char* ips[] = { ip0, ip1 };
+	char *want, *got;
+	size_t wlen = 0, glen = 0;
+	name_of(&q, "army.ml");
+	event_base(&ev, &q);
+	ev.match = &m;
+	ev.id = id;
+	ev.follows = follows;
+	ev.client_ip = ip;
+	ev.client_port = 53001;
+	ev.transport = transport;
+	ev.answers = an;
+	ev.answer_count = 2;
+	ev.resolved_ip = ips;
+	ev.resolved_count = 2;
+	want = tg_event_json(&ev, &wlen);
+	if(!ok((c = tg_event_copy(&ev)) != NULL, "copy: made"))
+		return;
+	/* what the worker thread had is gone or reused by the time the writer encodes */
+	memset(&q, 'x', sizeof(q));
+	memset(&m, 0xff, sizeof(m));
+	memset(id, 'x', sizeof(id) - 1);
+	memset(follows, 'x', sizeof(follows) - 1);
+	memset(ip, 'x', sizeof(ip) - 1);
+	memset(transport, 'x', sizeof(transport) - 1);
+	memset(n0, 'x', sizeof(n0) - 1);
+	memset(n1, 'x', sizeof(n1) - 1);
+	memset(d0, 'x', sizeof(d0) - 1);
+	memset(d1, 'x', sizeof(d1) - 1);
+	memset(ip0, 'x', sizeof(ip0) - 1);
+	memset(ip1, 'x', sizeof(ip1) - 1);
+	memset(an, 0, sizeof(an));
+	ips[0] = ips[1] = NULL;
+	got = tg_event_json(c, &glen);
+	ok(want && got && strcmp(want, got) == 0, "copy: encodes as the event did");
+	if(want && got && strcmp(want, got) != 0)
+		diag("event: %s# copy: %s", want, got);
+	free(want);
+	free(got);
+	free(c);
+	/* nothing optional: no client, answers, addresses, id or match */
+	name_of(&q, "army.ml");
+	event_base(&ev, &q);
+	ev.match = NULL;
+	want = tg_event_json(&ev, &wlen);
+	c = tg_event_copy(&ev);
+	got = c ? tg_event_json(c, &glen) : NULL;
+	ok(c && !c->client_ip && !c->answers && !c->resolved_ip && !c->id && !c->match,
+		"copy: what is absent stays absent");
+	ok(want && got && strcmp(want, got) == 0, "copy: an event with nothing optional");
+	free(want);
+	free(got);
+	free(c);
+}
+
 /** one encoding thread: the same event, many times; counts lines that differ from want */
 static void*
 encode_many(void* arg)
@@ -740,6 +807,7 @@ main(void)
 {
 	test_threads();
 	test_full_event();
+	test_copy();
 	test_omitted();
 	test_timestamp();
 	test_mnemonics();

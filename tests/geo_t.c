@@ -559,7 +559,7 @@ submit_from(struct tg_writer* w, const char* ip)
 	ev.client_ip = ip;
 	ev.client_port = -1;
 	ev.rcode = 3;
-	tg_writer_submit_event(w, tg_event_object(&ev));
+	tg_writer_submit_event(w, tg_event_copy(&ev));
 }
 
 /** the client.geo.city_name of line n (from 0) of the event file, "(absent)" if none */

@@ -16,7 +16,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-#include <json-c/json.h>
+#include "event.h"
 #include "writer.h"
 #include "tap.h"
 
@@ -661,27 +661,41 @@ test_null_line(void)
 	unlink(path);
 }
 
-/** an event object {"n":seq}, as the writer thread would get it from the glue */
-static struct json_object*
+/** the event of a lookup of n<seq>.example, copied as the glue hands it to the writer */
+static struct tg_event*
 event_of(int seq)
 {
-	struct json_object* o = json_object_new_object();
-	if(o)
-		json_object_object_add(o, "n", json_object_new_int(seq));
-	return o;
+	char text[64];
+	struct tg_name name;
+	struct tg_event ev;
+	memset(&ev, 0, sizeof(ev));
+	snprintf(text, sizeof(text), "n%d.example", seq);
+	if(tg_name_from_str(&name, text, NULL, NULL) != TG_OK)
+		return NULL;
+	ev.qname = &name;
+	ev.client_ip = "192.0.2.7";
+	ev.client_port = 5300;
+	ev.transport = "udp";
+	ev.rcode = 3;
+	return tg_event_copy(&ev);
 }
 
-/** count the lines {"n":k} of a file, each k below max at most once; -1 if a line is not */
+/** count the event lines of a file, each of a name n<k>.example with k below max at most
+ * once; -1 if a line is not such an event, whole */
 static int
 event_lines(const char* path, int max)
 {
+	static const char key[] = "\"question\":{\"name\":\"n";
 	size_t len;
-	char* text = slurp(path, &len), *p, *nl;
+	char* text = slurp(path, &len), *p, *nl, *q;
 	unsigned char* seen = calloc((size_t)max, 1);
 	int n = 0, k;
 	char tail;
 	for(p = text; text && seen && (nl = strchr(p, '\n')); p = nl + 1) {
-		if(sscanf(p, "{\"n\":%d%c", &k, &tail) != 2 || tail != '}' || nl[-1] != '}' ||
+		*nl = 0;
+		q = strstr(p, key);
+		if(*p != '{' || nl[-1] != '}' || !q ||
+			sscanf(q + strlen(key), "%d.exampl%c", &k, &tail) != 2 || tail != 'e' ||
 			k < 0 || k >= max || seen[k]++)
 			n = -1000000;
 		n++;
@@ -693,8 +707,8 @@ event_lines(const char* path, int max)
 	return n < 0 ? -1 : n;
 }
 
-/** events given as objects are serialised in the writer thread; with a tiny queue the
- * drops are exact and the dropped objects released */
+/** events given as copies are encoded in the writer thread; with a tiny queue the drops are
+ * exact and the dropped copies freed */
 static void
 test_events(void)
 {
