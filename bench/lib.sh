@@ -22,6 +22,10 @@ SECONDS_RUN=${BENCH_SECONDS:-8}
 # the results file, one line per figure
 RESULTS=${BENCH_RESULTS:-$abs_top_builddir/bench-results.txt}
 
+. "$abs_top_srcdir/tests/loopback.sh"
+# wait_dns: a minute at most
+WAIT_TRIES=600
+
 W=$(mktemp -d "${TMPDIR:-/tmp}/typoguard-bench.XXXXXX")
 pids=""
 
@@ -61,30 +65,6 @@ median() {
 		else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
-# A free TCP and UDP port on 127.0.0.1.
-free_port() {
-	local p
-	while :; do
-		p=$(( (RANDOM << 1 ^ RANDOM) % 20000 + 30000 ))
-		if ! ss -Htuln "sport = :$p" 2>/dev/null | grep -q .; then
-			echo "$p"
-			return
-		fi
-	done
-}
-
-# Wait until a server answers on a port: wait_dns PORT NAME [TRIES]
-wait_dns() {
-	local i
-	for i in $(seq 1 "${3:-600}"); do
-		if "$DIG" +time=1 +tries=1 @127.0.0.1 -p "$1" "$2" SOA >/dev/null 2>&1; then
-			return 0
-		fi
-		sleep 0.1
-	done
-	return 1
-}
-
 # Zones NSD serves for the benchmarks: each TLD the generated names use, with a wildcard, so
 # that any name under it resolves in one step and every new name misses Unbound's cache; and
 # the root, with a wildcard too, so that a name under any other TLD (a typo of one) resolves
@@ -108,39 +88,15 @@ make_zones() {
 
 # Start NSD on NSD_PORT, serving the zones of make_zones.
 start_nsd() {
-	local z n
 	NSD_PORT=$(free_port)
 	mkdir -p "$W/nsd"
-	{
-		echo "server:"
-		echo "  ip-address: 127.0.0.1@$NSD_PORT"
-		echo "  port: $NSD_PORT"
-		echo "  database: \"\""
-		echo "  zonelistfile: \"$W/nsd/zone.list\""
-		echo "  xfrdfile: \"$W/nsd/xfrd.state\""
-		echo "  xfrdir: \"$W/nsd\""
-		echo "  pidfile: \"$W/nsd/nsd.pid\""
-		echo "  logfile: \"$W/nsd.log\""
-		echo "  username: \"\""
-		echo "  chroot: \"\""
-		echo "  server-count: 1"
-		echo "  verbosity: 0"
-		# response rate limiting would throttle Unbound, our only client
-		echo "  rrl-ratelimit: 0"
-		echo "  rrl-whitelist-ratelimit: 0"
-		echo "remote-control:"
-		echo "  control-enable: no"
-		for z in "$W"/zones/*.zone; do
-			n=$(basename "$z" .zone)
-			[ "$n" = root ] && n=.
-			echo "zone:"
-			echo "  name: \"$n\""
-			echo "  zonefile: \"$z\""
-		done
-	} > "$W/nsd.conf"
-	$ON_CLIENT "$NSD" -d -c "$W/nsd.conf" >>"$W/nsd.log" 2>&1 &
+	# response rate limiting would throttle Unbound, our only client
+	nsd_conf "$W/nsd" "$NSD_PORT" "  verbosity: 0
+  rrl-ratelimit: 0
+  rrl-whitelist-ratelimit: 0" "$W"/zones/*.zone > "$W/nsd.conf"
+	$ON_CLIENT "$NSD" -d -c "$W/nsd.conf" >>"$W/nsd/nsd.log" 2>&1 &
 	pids="$pids $!"
-	wait_dns "$NSD_PORT" com. || { say "NSD did not start"; cat "$W/nsd.log" >&2; exit 1; }
+	wait_dns "$NSD_PORT" com. || { say "NSD did not start"; cat "$W/nsd/nsd.log" >&2; exit 1; }
 }
 
 # Write an Unbound configuration: ub_conf NAME MODULES [EXTRA-SERVER-LINES [EXTRA-CLAUSES]]

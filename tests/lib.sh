@@ -9,6 +9,7 @@ set -u
 
 # configure writes tests/env.sh in the build tree; tests run from its top.
 . ./tests/env.sh
+. "$abs_top_srcdir/tests/loopback.sh"
 
 TG_MODULE="$abs_top_builddir/.libs/typoguard.so"
 TG_TOOL="$abs_top_builddir/typoguard"
@@ -45,6 +46,8 @@ elif [ "${TG_SANITIZERS:-no}" = yes ]; then
 		"UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1")
 	ub_slow=2
 fi
+# wait_dns (tests/loopback.sh): ten seconds, scaled as Unbound is slowed
+WAIT_TRIES=$((100 * ub_slow))
 
 cleanup() {
 	for p in $pids; do
@@ -123,60 +126,13 @@ memory_checks() {
 	fi
 }
 
-# A free TCP and UDP port on 127.0.0.1.
-free_port() {
-	local p
-	while :; do
-		p=$(( (RANDOM << 1 ^ RANDOM) % 20000 + 20000 ))
-		if ! ss -Htuln "sport = :$p" 2>/dev/null | grep -q .; then
-			echo "$p"
-			return
-		fi
-	done
-}
-
-# Wait until a server answers a query on a port: wait_dns PORT NAME
-wait_dns() {
-	local i
-	for i in $(seq 1 $((100 * ub_slow))); do
-		if "$DIG" +time=1 +tries=1 @127.0.0.1 -p "$1" "$2" SOA >/dev/null 2>&1; then
-			return 0
-		fi
-		sleep 0.1
-	done
-	return 1
-}
-
 # Start NSD serving every zone in tests/zones on NSD_PORT.
 start_nsd() {
 	NSD_PORT=$(free_port)
 	mkdir -p "$T/nsd"
-	{
-		echo "server:"
-		echo "  ip-address: 127.0.0.1@$NSD_PORT"
-		echo "  port: $NSD_PORT"
-		echo "  zonesdir: \"$ZONES\""
-		echo "  database: \"\""
-		echo "  zonelistfile: \"$T/nsd/zone.list\""
-		echo "  xfrdfile: \"$T/nsd/xfrd.state\""
-		echo "  xfrdir: \"$T/nsd\""
-		echo "  pidfile: \"$T/nsd/nsd.pid\""
-		echo "  logfile: \"$T/nsd.log\""
-		echo "  username: \"\""
-		echo "  chroot: \"\""
-		echo "  server-count: 1"
-		echo "  verbosity: 1"
-		echo "remote-control:"
-		echo "  control-enable: no"
-		for z in "$ZONES"/*.zone; do
-			n=$(basename "$z" .zone)
-			[ "$n" = root ] && n=.
-			echo "zone:"
-			echo "  name: \"$n\""
-			echo "  zonefile: \"$z\""
-		done
-	} > "$T/nsd.conf"
-	"$NSD" -d -c "$T/nsd.conf" >>"$T/nsd.log" 2>&1 &
+	nsd_conf "$T/nsd" "$NSD_PORT" "  zonesdir: \"$ZONES\"
+  verbosity: 1" "$ZONES"/*.zone > "$T/nsd.conf"
+	"$NSD" -d -c "$T/nsd.conf" >>"$T/nsd/nsd.log" 2>&1 &
 	pids="$pids $!"
 	wait_dns "$NSD_PORT" test. || { echo "# NSD did not start"; return 1; }
 }
