@@ -38,10 +38,7 @@ ub_conf nx "dynlib validator iterator"
 tg_conf nx "$W/nx.zone"
 start_ub log
 start_ub nx
-for n in log nx; do
-	eval "port=\$${n}_PORT"
-	perf_run "$port" "$W/cached.txt" 30 -n 2 >/dev/null
-done
+warm_up log nx
 
 # events NAME: lines in its event file
 events() {

@@ -30,12 +30,7 @@ W=$(mktemp -d "${TMPDIR:-/tmp}/typoguard-bench.XXXXXX")
 pids=""
 
 bench_cleanup() {
-	for p in $pids; do
-		kill -TERM "$p" 2>/dev/null
-	done
-	for p in $pids; do
-		wait "$p" 2>/dev/null
-	done
+	stop_pids
 	rm -rf "$W"
 }
 trap bench_cleanup EXIT
@@ -182,6 +177,15 @@ start_ub() {
 	fi
 	t1=$(date +%s.%N)
 	eval "${name}_PID=$pid ${name}_STARTUP=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')"
+}
+
+# Fill the caches of the Unbound of start_ub NAME... with the names of $W/cached.txt.
+warm_up() {
+	local n port
+	for n in "$@"; do
+		eval "port=\$${n}_PORT"
+		perf_run "$port" "$W/cached.txt" 30 -n 2 >/dev/null
+	done
 }
 
 # Stop the Unbound of start_ub NAME.

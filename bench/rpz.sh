@@ -94,10 +94,7 @@ head -n 5000 "$W/all.txt" > "$W/cached.txt"
 "$BENCH_MATCH" names 200000 typo | awk 'NR <= 100000' > "$W/typo.names"
 "$TG_TOOL" check --policy "$W/policy.zone" < "$W/typo.names" | grep '"verdict":"typo"' |
 	sed 's/^{"name":"\([^"]*\)".*/\1 A/' > "$W/typo.txt"
-for n in rpz rpzlog tg; do
-	eval "port=\$${n}_PORT"
-	perf_run "$port" "$W/cached.txt" 30 -n 2 >/dev/null
-done
+warm_up rpz rpzlog tg
 # qps_pairs WHAT RPZ-NAME FILE: median of typoguard/rpz over interleaved pairs
 qps_pairs() {
 	local i r=$2

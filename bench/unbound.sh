@@ -29,10 +29,7 @@ ub_conf tg "dynlib validator iterator"
 tg_conf tg "$W/policy.zone"
 start_ub plain
 start_ub tg
-for n in plain tg; do
-	eval "port=\$${n}_PORT"
-	perf_run "$port" "$W/cached.txt" 30 -n 2 >/dev/null
-done
+warm_up plain tg
 
 # pairs NAME-OF-FIGURE FILE-PREFIX: interleaved runs, medians; FILE-PREFIX-<i>.txt or FILE.txt
 pairs() {

@@ -50,12 +50,7 @@ fi
 WAIT_TRIES=$((100 * ub_slow))
 
 cleanup() {
-	for p in $pids; do
-		kill -TERM "$p" 2>/dev/null
-	done
-	for p in $pids; do
-		wait "$p" 2>/dev/null
-	done
+	stop_pids
 	for m in $mounts; do
 		umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null
 	done

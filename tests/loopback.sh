@@ -2,7 +2,18 @@
 # Copyright (c) 2026, the typoguard authors. BSD 3-clause licence, see COPYING.
 #
 # Sourced by tests/lib.sh and bench/lib.sh. wait_dns needs DIG (dig) and takes WAIT_TRIES
-# tries by default, one every 0.1 s.
+# tries by default, one every 0.1 s; stop_pids stops the processes listed in pids.
+
+# Stop every process in $pids and wait until each has exited.
+stop_pids() {
+	local p
+	for p in $pids; do
+		kill -TERM "$p" 2>/dev/null
+	done
+	for p in $pids; do
+		wait "$p" 2>/dev/null
+	done
+}
 
 # A free TCP and UDP port on 127.0.0.1.
 free_port() {
