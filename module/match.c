@@ -174,8 +174,9 @@ struct tg_matcher {
 	uint8_t e1len[TG_TEXT_MAX + 2];
 	/** longest suffix worth a lookup */
 	size_t rows;
-	/** the hash words, a row of TG_BYTES per distance from the end, TG_ROWS_MAX rows */
-	uint64_t* tab;
+	/** the hash words, a row of TG_BYTES per distance from the end, TG_ROWS_MAX rows:
+	 * tg_tab, shared by every matcher */
+	const uint64_t* tab;
 	/** mixed into the key of a name's first label, for the small filter */
 	uint64_t head_salt;
 	/** mixed into the key of a name's proper suffix, for the small filter */
@@ -540,18 +541,34 @@ tg_rec_at(const struct tg_matcher* m, uint32_t ref)
 	return (const struct tg_rec*)(void*)(m->arena + (ref & ~TG_KIND_MASK));
 }
 
-/**
- * Draw the hash words and the salts.
- * @param m: the matcher, its tab allocated.
- */
+/** The hash words: drawn once in a process, from its own random seed, and shared by every
+ * matcher, so that making one (a policy load, a reload) does not draw 512 KiB again. */
+static uint64_t tg_tab[(size_t)TG_ROWS_MAX * TG_BYTES];
+/** draws tg_tab once */
+static pthread_once_t tg_tab_once = PTHREAD_ONCE_INIT;
+
+/** Draw the hash words (pthread_once). */
 static void
-tg_draw(struct tg_matcher* m)
+tg_tab_draw(void)
 {
 	uint64_t x = tg_seed();
 	size_t i;
 
 	for(i = 0; i < (size_t)TG_ROWS_MAX * TG_BYTES; i++)
-		m->tab[i] = tg_splitmix(&x);
+		tg_tab[i] = tg_splitmix(&x);
+}
+
+/**
+ * Give a matcher the hash words, and draw its salts.
+ * @param m: the matcher.
+ */
+static void
+tg_draw(struct tg_matcher* m)
+{
+	uint64_t x = tg_seed();
+
+	(void)pthread_once(&tg_tab_once, tg_tab_draw);
+	m->tab = tg_tab;
 	m->head_salt = tg_splitmix(&x);
 	m->rest_salt = tg_splitmix(&x);
 }
@@ -567,10 +584,9 @@ tg_matcher_new(size_t hint)
 	if(hint > 0 && hint < TG_ARENA_MAX / 24)
 		m->arena_cap = hint * 24;
 	m->arena = malloc(m->arena_cap);
-	m->tab = malloc((size_t)TG_ROWS_MAX * TG_BYTES * sizeof(uint64_t));
 	m->wait_names = calloc(TG_PARTS, sizeof(struct tg_klist));
 	m->wait_dels = calloc(TG_PARTS, sizeof(struct tg_klist));
-	if(!m->arena || !m->tab || !m->wait_names || !m->wait_dels) {
+	if(!m->arena || !m->wait_names || !m->wait_dels) {
 		tg_matcher_free(m);
 		return NULL;
 	}
@@ -1541,7 +1557,7 @@ tg_matcher_memory(const struct tg_matcher* m)
 	if(!m)
 		return 0;
 	return sizeof(*m) + m->arena_cap + m->slots_bytes + m->filter_bytes + m->small_bytes +
-		(size_t)TG_ROWS_MAX * TG_BYTES * sizeof(uint64_t);
+		sizeof(tg_tab);
 }
 
 void
@@ -1551,7 +1567,6 @@ tg_matcher_free(struct tg_matcher* m)
 		return;
 	tg_free_index(m);
 	tg_free_waiting(m);
-	free(m->tab);
 	if(m->arena_big)
 		tg_big_free(m->arena, m->arena_cap);
 	else

@@ -73,7 +73,8 @@ enum tg_verdict {
 struct tg_matcher;
 
 /**
- * Start an empty matcher; its random hash words are drawn now.
+ * Start an empty matcher. Its hash words are random, drawn at the first call in a process and
+ * shared by every matcher; its salts are its own.
  * @param hint: expected number of protected names, for sizing; 0 if unknown.
  * @return: a new matcher, to be freed with tg_matcher_free(); NULL if out of memory.
  */
