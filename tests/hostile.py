@@ -110,10 +110,11 @@ def send(port, timeout, sent_file):
     return 1 if missing else 0
 
 
-def unescape(s):
-    """Presentation format to wire: labels split at unescaped dots, \\X and \\DDD honoured."""
+def labels_of(s):
+    """Presentation format to label byte strings: split at unescaped dots, \\X and \\DDD
+    honoured; the root has none."""
     if s == ".":
-        return b"\0"
+        return []
     labels, cur, i = [], bytearray(), 0
     while i < len(s):
         c = s[i]
@@ -133,7 +134,12 @@ def unescape(s):
             i += 1
     if cur:
         labels.append(bytes(cur))
-    return wire(labels)
+    return labels
+
+
+def unescape(s):
+    """Presentation format to wire."""
+    return wire(labels_of(s))
 
 
 def check(sent_file, event_file, names_file):

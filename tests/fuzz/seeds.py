@@ -4,33 +4,12 @@
 #
 # Usage: python3 tests/fuzz/seeds.py   (from the top of the source tree)
 # The policy and settings seeds are plain text files, written by hand.
-import hashlib, os
+import hashlib, os, sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from hostile import labels_of as labels, unescape as wire  # noqa: E402
 
 ALPHA = b"abcdaAb-"   # the letters match_fuzz.c maps its other bytes to
-
-
-def labels(name):
-    """Split a presentation name with \\X and \\DDD escapes into label byte strings."""
-    out, cur, i = [], bytearray(), 0
-    while i < len(name):
-        c = name[i]
-        if c == "\\":
-            if name[i + 1].isdigit():
-                cur.append(int(name[i + 1:i + 4]))
-                i += 4
-            else:
-                cur.append(ord(name[i + 1]))
-                i += 2
-        elif c == ".":
-            out.append(bytes(cur))
-            cur = bytearray()
-            i += 1
-        else:
-            cur.append(ord(c))
-            i += 1
-    if cur:
-        out.append(bytes(cur))
-    return out
 
 
 def match_name(kind, name):
@@ -46,14 +25,6 @@ def match_name(kind, name):
                 rec += bytes([0xfd, b])
     rec.append(0xff)
     return bytes(rec)
-
-
-def wire(name):
-    w = bytearray()
-    for lab in labels(name):
-        w.append(len(lab))
-        w += lab
-    return bytes(w + b"\0")
 
 
 def write(d, data):
