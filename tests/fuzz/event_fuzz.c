@@ -23,6 +23,9 @@
 #include "name.h"
 #include "policy.h"
 
+#define FZ_NAME "event_fuzz"
+#include "fuzz.h"
+
 /** the policy names are matched against */
 static const char fz_policy_zone[] =
 	"$ORIGIN p.\n"
@@ -47,20 +50,10 @@ LLVMFuzzerInitialize(int* argc, char*** argv)
 	(void)argc;
 	(void)argv;
 	if(tg_policy_load_string(fz_policy_zone, "fuzz.zone", NULL, &fz_policy, &err)
-		!= TG_OK) {
-		fprintf(stderr, "event_fuzz: the policy does not load: %s\n", err.msg);
-		abort();
-	}
+		!= TG_OK)
+		fz_fail("the policy does not load", err.msg);
 	tg_event_prepare();
 	return 0;
-}
-
-/** stop with a message: the fuzzer reports the input */
-static void
-fz_fail(const char* what, const char* line)
-{
-	fprintf(stderr, "event_fuzz: %s:\n%s\n", what, line ? line : "(no line)");
-	abort();
 }
 
 /**

@@ -17,18 +17,13 @@
 #include "name.h"
 #include "policy.h"
 
+#define FZ_NAME "policy_fuzz"
+#include "fuzz.h"
+
 /** what the zone is called in errors and rules */
 #define FZ_LABEL "fuzz.zone"
 
 int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size);
-
-/** stop with a message: the fuzzer reports the input */
-static void
-fz_fail(const char* what, const char* detail)
-{
-	fprintf(stderr, "policy_fuzz: %s: %s\n", what, detail);
-	abort();
-}
 
 /**
  * Check one rule of a loaded policy.
@@ -63,11 +58,9 @@ LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
 	struct tg_policy* p = NULL;
 	struct tg_error err;
 	size_t i, protect = 0;
-	char* text = malloc(size + 1);
+	char* text = fz_input_text(data, size);
 	if(!text)
 		return 0;
-	memcpy(text, data, size);
-	text[size] = 0;
 	memset(&err, 0, sizeof(err));
 	if(tg_policy_load_string(text, FZ_LABEL, NULL, &p, &err) != TG_OK) {
 		if(p || strncmp(err.msg, FZ_LABEL, strlen(FZ_LABEL)) != 0 ||

@@ -15,18 +15,13 @@
 #include <string.h>
 #include "settings.h"
 
+#define FZ_NAME "settings_fuzz"
+#include "fuzz.h"
+
 /** what the settings file is called: an absolute path, so every path must come out absolute */
 #define FZ_LABEL "/etc/typoguard/fuzz.conf"
 
 int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size);
-
-/** stop with a message: the fuzzer reports the input */
-static void
-fz_fail(const char* what, const char* detail)
-{
-	fprintf(stderr, "settings_fuzz: %s: %s\n", what, detail ? detail : "(null)");
-	abort();
-}
 
 /**
  * Whether settings are all zero, as a failed parse must leave them.
@@ -65,11 +60,9 @@ LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
 {
 	struct tg_settings s;
 	struct tg_error err;
-	char* text = malloc(size + 1);
+	char* text = fz_input_text(data, size);
 	if(!text)
 		return 0;
-	memcpy(text, data, size);
-	text[size] = 0;
 	memset(&err, 0, sizeof(err));
 	if(tg_settings_parse(text, FZ_LABEL, &s, &err) == TG_OK)
 		fz_settings(&s);
