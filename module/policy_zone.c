@@ -1,0 +1,397 @@
+/* module/policy_zone.c - read a zone file's records, one rule for each TXT declaration. */
+/* Copyright (c) 2026, the typoguard authors. BSD 3-clause licence, see COPYING. */
+
+/*
+ * The zone syntax is ldns's business: every record is read with ldns_rr_new_frm_fp_l(), which
+ * also follows $ORIGIN and $TTL. This file only skips blank and comment lines between records
+ * itself, so that it knows the line each record starts on.
+ */
+
+#include "tgconfig.h"
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <ldns/ldns.h>
+#include "policy_int.h"
+
+/** TTL ldns gives records before any $TTL line; typoguard does not use TTLs */
+#define TG_DEFAULT_TTL 3600
+/** rules room allocated first, doubled when full */
+#define TG_RULES_START 64
+
+/** bytes of a block of rule strings; a longer string gets a block of its own. Blocks this
+ * big are mapped by malloc apart from its heap, where ldns takes and gives back some 100 KiB
+ * for every record: blocks among those would make the heap's top grow and shrink, a system
+ * call each time */
+#define TG_STRBLOCK_SIZE (1024 * 1024)
+
+#ifdef __GNUC__
+/** start loading a cache line that will be read soon */
+#define TG_PREFETCH(p) __builtin_prefetch((p), 0, 3)
+#else
+#define TG_PREFETCH(p) ((void)(p))
+#endif
+
+/**
+ * Make room for one more rule.
+ * @param ld: the loader.
+ * @return: TG_OK, TG_ERR_NOMEM or TG_ERR_LIMIT.
+ */
+static enum tg_err
+rules_grow(struct tg_loader* ld)
+{
+	struct tg_rule* r;
+	size_t room = ld->rules_room ? ld->rules_room * 2 : TG_RULES_START;
+	if(ld->p->count < ld->rules_room)
+		return TG_OK;
+	if(ld->p->count >= UINT32_MAX - 1)
+		return tg_error_set(ld->err, TG_ERR_LIMIT, NULL, 0, "more than %u names",
+			(unsigned)(UINT32_MAX - 1));
+	if(!(r = realloc(ld->p->rules, room * sizeof(*r))))
+		return tg_error_set(ld->err, TG_ERR_NOMEM, NULL, 0, "out of memory");
+	ld->p->rules = r;
+	ld->rules_room = room;
+	return TG_OK;
+}
+
+/**
+ * Keep a copy of a string in the policy's blocks.
+ * @param p: the policy.
+ * @param str: the string.
+ * @return: the copy, valid as long as the policy; NULL if out of memory.
+ */
+static char*
+policy_strdup(struct tg_policy* p, const char* str)
+{
+	size_t len = strlen(str) + 1, size;
+	struct tg_strblock* b = p->strings;
+	char* out;
+	if(!b || b->size - b->used < len) {
+		size = len > TG_STRBLOCK_SIZE ? len : TG_STRBLOCK_SIZE;
+		if(!(b = malloc(sizeof(*b) + size)))
+			return NULL;
+		b->next = p->strings;
+		b->used = 0;
+		b->size = size;
+		p->strings = b;
+	}
+	out = b->text + b->used;
+	memcpy(out, str, len);
+	b->used += len;
+	return out;
+}
+
+/**
+ * Copy a declaration into a new rule.
+ * @param p: the policy, which keeps the rule's strings.
+ * @param r: the rule, uninitialised.
+ * @param d: the declaration.
+ * @param file: the interned file name.
+ * @param line: the line.
+ * @return: TG_OK or TG_ERR_NOMEM.
+ */
+static enum tg_err
+rule_fill(struct tg_policy* p, struct tg_rule* r, const struct tg_decl* d, const char* file,
+	int line)
+{
+	memset(r, 0, sizeof(*r));
+	r->protect = d->protect;
+	r->action = d->action;
+	r->qtypes = d->qtypes;
+	r->file = file;
+	r->line = line;
+	if(!(r->name = policy_strdup(p, d->text)))
+		return TG_ERR_NOMEM;
+	if((d->seen & TG_KEY_REASON) && !(r->reason = policy_strdup(p, d->reason)))
+		return TG_ERR_NOMEM;
+	return TG_OK;
+}
+
+/**
+ * Add a declaration to the policy: a new rule, in the duplicate table and the matcher.
+ * @param z: the zone.
+ * @param line: the record's line.
+ * @param d: the declaration.
+ * @param slot: the empty slot of the duplicate table where its name goes.
+ * @return: TG_OK or the error.
+ */
+static enum tg_err
+rule_add(struct tg_zone* z, int line, const struct tg_decl* d, struct tg_slot* slot)
+{
+	struct tg_loader* ld = z->ld;
+	struct tg_policy* p = ld->p;
+	uint32_t id = (uint32_t)p->count;
+	enum tg_err r;
+	if((r = rules_grow(ld)) != TG_OK)
+		return r;
+	p->count++;
+	if(rule_fill(p, &p->rules[id], d, z->file, line) != TG_OK)
+		return tg_zone_error(z, line, TG_ERR_NOMEM, "out of memory");
+	slot->rule = id + 1;
+	slot->hash = d->hash;
+	if((r = tg_rule_match(z, line, d, id)) != TG_OK)
+		return r;
+	if(d->protect)
+		p->protected_count++;
+	if(p->count * 2 > ld->slots)
+		return tg_dup_grow(ld);
+	return TG_OK;
+}
+
+/**
+ * Finish the pending declaration, if any: check that its name is new, and add its rule.
+ * Called before anything else of the next record, and at the end of the file, so that its
+ * error comes first.
+ * @param z: the zone.
+ * @return: TG_OK or the error.
+ */
+static enum tg_err
+zone_settle(struct tg_zone* z)
+{
+	struct tg_decl* d = &z->pending;
+	struct tg_slot* slot;
+	int line = z->pending_line;
+	if(!line)
+		return TG_OK;
+	z->pending_line = 0;
+	slot = tg_dup_find(z->ld, d->text, d->hash);
+	if(slot->rule) {
+		const struct tg_rule* first = &z->ld->p->rules[slot->rule - 1];
+		return tg_zone_error(z, line, TG_ERR_INVALID, "%s already declared at %s:%d", d->text,
+			first->file, first->line);
+	}
+	if(d->protect && tg_wire_has_odd_byte(d->wire))
+		return tg_zone_error(z, line, TG_ERR_NAME, "protected name %s has a '.' or NUL byte inside "
+			"a label", d->text);
+	if(z->pending_rs != TG_OK)
+		return z->pending_rs;
+	return rule_add(z, line, d, slot);
+}
+
+/**
+ * Read a TXT record: one protected or allowed name. Its duplicate check and its rule wait
+ * for zone_settle(): the slot of the duplicate table, far from the caches, is fetched now
+ * and read after ldns has read the next record.
+ * @param z: the zone.
+ * @param rr: the record.
+ * @param line: its line.
+ * @return: TG_OK or the error.
+ */
+static enum tg_err
+zone_txt(struct tg_zone* z, const ldns_rr* rr, int line)
+{
+	struct tg_decl* d = &z->pending;
+	enum tg_err r;
+	/* d is big: its parts are filled as they are read, not cleared first */
+	d->protect = 0;
+	d->seen = 0;
+	memset(&d->qtypes, 0, sizeof(d->qtypes));
+	z->rule_seen = 1;
+	if((r = tg_decl_owner(z, rr, line, d)) != TG_OK)
+		return r;
+	d->hash = tg_dup_hash(d->text);
+	TG_PREFETCH(&z->ld->slot[d->hash & (z->ld->slots - 1)]);
+	/* an error in the strings comes after the duplicate check's */
+	z->pending_rs = tg_decl_strings(z, rr, line, d);
+	z->pending_line = line;
+	return TG_OK;
+}
+
+/**
+ * Read the SOA record: its owner is the apex of the file.
+ * @param z: the zone.
+ * @param rr: the record.
+ * @param line: its line.
+ * @return: TG_OK or the error.
+ */
+static enum tg_err
+zone_soa(struct tg_zone* z, const ldns_rr* rr, int line)
+{
+	if(z->apex)
+		return tg_zone_error(z, line, TG_ERR_INVALID, "second SOA record (the first is at line %d)",
+			z->soa_line);
+	if(z->rule_seen)
+		return tg_zone_error(z, line, TG_ERR_INVALID, "SOA record after the first TXT record; "
+			"the SOA must come first, it sets the apex");
+	if(!(z->apex = ldns_rdf_clone(ldns_rr_owner(rr))))
+		return tg_zone_error(z, line, TG_ERR_NOMEM, "out of memory");
+	z->soa_line = line;
+	if(!z->origin_set) {
+		/* like ldns_zone_new_frm_fp(): relative names are under the SOA */
+		ldns_rdf* o = ldns_rdf_clone(z->apex);
+		if(!o)
+			return tg_zone_error(z, line, TG_ERR_NOMEM, "out of memory");
+		ldns_rdf_deep_free(z->origin);
+		z->origin = o;
+	}
+	return TG_OK;
+}
+
+/**
+ * Act on one record.
+ * @param z: the zone.
+ * @param rr: the record.
+ * @param line: its line.
+ * @return: TG_OK or the error.
+ */
+static enum tg_err
+zone_record(struct tg_zone* z, const ldns_rr* rr, int line)
+{
+	char o[TG_DNAME_TEXT_MAX];
+	char* type;
+	switch(ldns_rr_get_type(rr)) {
+	case LDNS_RR_TYPE_SOA:
+		return zone_soa(z, rr, line);
+	case LDNS_RR_TYPE_NS:
+		return TG_OK;
+	case LDNS_RR_TYPE_TXT:
+		return zone_txt(z, rr, line);
+	default:
+		break;
+	}
+	tg_dname_text(ldns_rr_owner(rr), o);
+	type = ldns_rr_type2str(ldns_rr_get_type(rr));
+	tg_zone_error(z, line, TG_ERR_INVALID, "%s record at %s: only SOA, NS and TXT records are "
+		"allowed", type ? type : "unknown", o);
+	free(type);
+	return TG_ERR_INVALID;
+}
+
+/**
+ * Skip to the end of the line.
+ * @param z: the zone.
+ * @return: 0 at the end of the file.
+ */
+static int
+zone_skip_line(struct tg_zone* z)
+{
+	int c;
+	while((c = getc(z->fp)) != EOF)
+		if(c == '\n') {
+			z->line++;
+			return 1;
+		}
+	return 0;
+}
+
+/**
+ * Skip blank and comment lines, so that z->line is the line the next record starts on. A line
+ * that starts with white space and has more may be a record that leaves out its owner: the file
+ * is put back to its start.
+ * @param z: the zone.
+ * @return: 1 if a record follows, 0 at the end of the file.
+ */
+static int
+zone_skip_blank(struct tg_zone* z)
+{
+	long start;
+	int c;
+	while((c = getc(z->fp)) != EOF) {
+		if(c == '\n') {
+			z->line++;
+			continue;
+		}
+		if(c == ';') {
+			if(!zone_skip_line(z))
+				return 0;
+			continue;
+		}
+		if(c != ' ' && c != '\t' && c != '\r')
+			return ungetc(c, z->fp) != EOF;
+		if((start = ftell(z->fp) - 1) < 0)
+			return ungetc(c, z->fp) != EOF;
+		while((c = getc(z->fp)) == ' ' || c == '\t' || c == '\r')
+			;
+		if(c == EOF)
+			return 0;
+		if(c == '\n')
+			z->line++;
+		else if(c == ';') {
+			if(!zone_skip_line(z))
+				return 0;
+		} else
+			return fseek(z->fp, start, SEEK_SET) == 0;
+	}
+	return 0;
+}
+
+/**
+ * Act on what ldns read: a record, a directive or an error.
+ * @param z: the zone.
+ * @param s: ldns's status.
+ * @param rr: the record if s is LDNS_STATUS_OK.
+ * @param line: the line it started on.
+ * @return: TG_OK or the error.
+ */
+static enum tg_err
+zone_status(struct tg_zone* z, ldns_status s, const ldns_rr* rr, int line)
+{
+	enum tg_err r;
+	if((r = zone_settle(z)) != TG_OK)
+		return r;
+	switch(s) {
+	case LDNS_STATUS_OK:
+		return zone_record(z, rr, line);
+	case LDNS_STATUS_SYNTAX_EMPTY:
+	case LDNS_STATUS_SYNTAX_TTL:
+		return TG_OK;
+	case LDNS_STATUS_SYNTAX_ORIGIN:
+		z->origin_set = 1;
+		return TG_OK;
+	case LDNS_STATUS_SYNTAX_INCLUDE:
+		return tg_zone_error(z, line, TG_ERR_SYNTAX, "$INCLUDE is not supported; list each zone "
+			"file as a policy-file: instead");
+	case LDNS_STATUS_MEM_ERR:
+		return tg_zone_error(z, line, TG_ERR_NOMEM, "out of memory");
+	default:
+		return tg_zone_error(z, line, TG_ERR_SYNTAX, "%s", ldns_get_errorstr_by_id(s));
+	}
+}
+
+/**
+ * Read every record of an open zone file.
+ * @param z: the zone, set up.
+ * @return: TG_OK or the error.
+ */
+static enum tg_err
+zone_read(struct tg_zone* z)
+{
+	enum tg_err r = TG_OK;
+	while(r == TG_OK && zone_skip_blank(z)) {
+		ldns_rr* rr = NULL;
+		int line = z->line;
+		ldns_status s = ldns_rr_new_frm_fp_l(&rr, z->fp, &z->ttl, &z->origin, &z->prev,
+			&z->line);
+		r = zone_status(z, s, rr, line);
+		ldns_rr_free(rr);
+	}
+	if(r == TG_OK)
+		r = zone_settle(z);
+	if(r == TG_OK && ferror(z->fp))
+		r = tg_zone_error(z, 0, TG_ERR_IO, "read error: %s", strerror(errno));
+	return r;
+}
+
+enum tg_err
+tg_zone_load(struct tg_loader* ld, FILE* fp, const char* file)
+{
+	struct tg_zone z;
+	enum tg_err r;
+	memset(&z, 0, sizeof(z));
+	z.ld = ld;
+	z.fp = fp;
+	z.file = file;
+	z.line = 1;
+	z.ttl = TG_DEFAULT_TTL;
+	if(!(z.origin = ldns_dname_new_frm_str("."))) {
+		r = tg_zone_error(&z, 0, TG_ERR_NOMEM, "out of memory");
+		goto cleanup;
+	}
+	r = zone_read(&z);
+cleanup:
+	ldns_rdf_deep_free(z.origin);
+	ldns_rdf_deep_free(z.prev);
+	ldns_rdf_deep_free(z.apex);
+	return r;
+}
