@@ -5,8 +5,7 @@
 # bench_match builds both matchers in one process and times them in interleaved pairs on the
 # same kinds of names (see tests/bench_match.c): ordinary host names, typo hits, names below a
 # protected name, and a typical mix (80/15/5); "cold" asks 100,000 distinct names, "zipf"
-# draws from 100,000 names by popularity. The ratio is the median over the pairs. With
-# BENCH=designs, the same against the previous design of the index (bench/match_prev.c).
+# draws from 100,000 names by popularity. The ratio is the median over the pairs.
 . "$(dirname "$0")/lib.sh"
 
 small=${BENCH_SMALL:-1000}

@@ -1,12 +1,10 @@
-/* tests/bench_match.c - time the matcher side by side: a small policy against a big one, or two designs. */
+/* tests/bench_match.c - time the matcher side by side: a small policy against a big one. */
 /* Copyright (c) 2026, the typoguard authors. BSD 3-clause licence, see COPYING. */
 
 /*
  * Not a test: timings never decide pass or fail. Usage:
  *   bench_match sizes [SMALL [BIG]]   ns a name with SMALL (1000) and BIG (1000000) protected
  *                                     names, and their ratio; build time and memory of BIG
- *   bench_match designs [N]           this matcher against the previous design (bench/
- *                                     match_prev.c), both over the same N names (1000000)
  *   bench_match zone N                a policy zone of N protected names, on standard output
  *   bench_match names N [KIND]        N query names, one a line (KIND: typical, ordinary,
  *                                     typo, below; default typical)
@@ -116,7 +114,7 @@ struct side {
 };
 
 /* ---------------------------------------------------------------------------------------- */
-/* The two designs.                                                                          */
+/* The matcher measured.                                                                         */
 
 static void* cur_create(size_t h) { return tg_matcher_new(h); }
 static enum tg_err cur_add(void* m, const struct tg_name* n, uint32_t id)
@@ -131,30 +129,6 @@ static void cur_destroy(void* m) { tg_matcher_free(m); }
 static const struct design design_cur = { "current", cur_create, cur_add, cur_finish,
 	cur_match, cur_memory, cur_destroy };
 
-#ifdef TG_BENCH_PREV
-struct prev_matcher;
-struct prev_matcher* prev_matcher_new(size_t hint);
-enum tg_err prev_matcher_add_protected(struct prev_matcher* m, const struct tg_name* name,
-	uint32_t id);
-enum tg_err prev_matcher_finish(struct prev_matcher* m);
-enum tg_verdict prev_matcher_match(const struct prev_matcher* m, const struct tg_name* name,
-	struct tg_match* out);
-size_t prev_matcher_memory(const struct prev_matcher* m);
-void prev_matcher_free(struct prev_matcher* m);
-
-static void* prev_create(size_t h) { return prev_matcher_new(h); }
-static enum tg_err prev_add(void* m, const struct tg_name* n, uint32_t id)
-{ return prev_matcher_add_protected(m, n, id); }
-static enum tg_err prev_finish(void* m) { return prev_matcher_finish(m); }
-static enum tg_verdict prev_match(const void* m, const struct tg_name* n, struct tg_match* o)
-{ return prev_matcher_match(m, n, o); }
-static size_t prev_memory(const void* m) { return prev_matcher_memory(m); }
-static void prev_destroy(void* m) { prev_matcher_free(m); }
-
-/** the previous design, bench/match_prev.c */
-static const struct design design_prev = { "previous", prev_create, prev_add, prev_finish,
-	prev_match, prev_memory, prev_destroy };
-#endif
 
 /* ---------------------------------------------------------------------------------------- */
 /* Names.                                                                                    */
@@ -734,42 +708,6 @@ cmd_sizes(size_t small, size_t big)
 }
 
 /**
- * The designs command: the previous design against this one, same names.
- * @param np: number of protected names.
- * @return: exit status.
- */
-static int
-cmd_designs(size_t np)
-{
-#ifdef TG_BENCH_PREV
-	struct side a, b;
-
-	memset(&a, 0, sizeof(a));
-	memset(&b, 0, sizeof(b));
-	a.d = &design_prev;
-	b.d = &design_cur;
-	rng = 0x853c49e6748fea9bULL;
-	a.np = b.np = np;
-	a.prot = b.prot = make_protected(np);
-	build(&a);
-	build(&b);
-	print_build(&a);
-	print_build(&b);
-	printf("A = previous design, B = current, %zu protected names; median of %d "
-		"interleaved pairs; ns a lookup, wire conversion included\n", np, PAIRS);
-	compare_all(&a, &b, 1);
-	a.d->destroy(a.m);
-	b.d->destroy(b.m);
-	free(a.prot);
-	return 0;
-#else
-	(void)np;
-	fprintf(stderr, "built without the previous design (TG_BENCH_PREV)\n");
-	return 2;
-#endif
-}
-
-/**
  * Whether a name was seen before; remembers it.
  * @param seen: a table of names, 2 * np slots, zeroed.
  * @param slots: its size, a power of two.
@@ -862,8 +800,6 @@ main(int argc, char** argv)
 
 	if(strcmp(cmd, "sizes") == 0)
 		return cmd_sizes(a ? a : 1000, b ? b : 1000000);
-	if(strcmp(cmd, "designs") == 0)
-		return cmd_designs(a ? a : 1000000);
 	if(strcmp(cmd, "zone") == 0 && a)
 		return cmd_zone(a);
 	if(strcmp(cmd, "names") == 0 && a) {
@@ -871,7 +807,7 @@ main(int argc, char** argv)
 			if(strcmp(argc > 3 ? argv[3] : "typical", kind_name[k]) == 0)
 				return cmd_names(a, (enum kind)k);
 	}
-	fprintf(stderr, "usage: bench_match sizes [SMALL [BIG]] | designs [N] | zone N | "
+	fprintf(stderr, "usage: bench_match sizes [SMALL [BIG]] | zone N | "
 		"names N [typical|ordinary|typo|below]\n");
 	return 2;
 }
