@@ -86,6 +86,14 @@ is() { # is GOT WANT DESCRIPTION
 	fi
 }
 
+skip() { # skip COUNT REASON: COUNT test cases that cannot run here, reported as skipped
+	local i
+	for i in $(seq 1 "$1"); do
+		tap_n=$((tap_n + 1))
+		echo "ok $tap_n # SKIP $2"
+	done
+}
+
 skip_all() {
 	echo "1..0 # SKIP $1"
 	exit 0
@@ -267,6 +275,46 @@ wait_events() {
 		sleep 0.05
 	done
 	return 1
+}
+
+# Marker lookups asked so far by settle_events
+settled=0
+
+# Wait until the event of every lookup answered so far is in the event file. An event is queued
+# before its answer is sent, and the writer writes in the order of its queue: once the event of
+# a lookup asked now is in the file, so is every earlier one. That marker lookup,
+# tg-settle-N.army.ml A (a typo of army.mil in tests/policy.zone), makes one event of its own,
+# which events_total leaves out: settle_events
+settle_events() {
+	local i
+	settled=$((settled + 1))
+	q "tg-settle-$settled.army.ml" A > /dev/null
+	for i in $(seq 1 $((200 * ub_slow))); do
+		grep -q "\"tg-settle-$settled\.army\.ml\"" "$EVENTS" 2>/dev/null && return 0
+		sleep 0.05
+	done
+	echo "# the event of the marker lookup tg-settle-$settled.army.ml did not come"
+	return 1
+}
+
+# Wait until Unbound has no lookup in progress, background ones included (its request list is
+# empty): wait_idle
+wait_idle() {
+	local i n
+	for i in $(seq 1 $((100 * ub_slow))); do
+		n=$("$UNBOUND_CONTROL" -c "$T/unbound.conf" stats_noreset 2>/dev/null |
+			sed -n 's/^total\.requestlist\.current\.all=//p')
+		[ "$n" = 0 ] && return 0
+		sleep 0.1
+	done
+	echo "# Unbound still has ${n:-?} lookups in progress"
+	return 1
+}
+
+# Lines in the event file, the markers of settle_events left out: events_total
+events_total() {
+	[ -f "$EVENTS" ] || { echo 0; return; }
+	grep -vc '"tg-settle-[0-9]*\.army\.ml"' "$EVENTS"
 }
 
 # The last event for a name, as compact JSON: last_event NAME
