@@ -18,7 +18,8 @@
 
 /** exit status: a name could not be read */
 #define TG_EXIT_BADNAME 1
-/** exit status: wrong usage, or settings or policy that do not load */
+/** exit status: wrong usage, settings or policy that do not load, or output that cannot be
+ * written; the same for every command */
 #define TG_EXIT_USAGE 2
 
 /** longest input line taken as a name; longer lines are reported as malformed */
@@ -33,10 +34,11 @@ usage(FILE* out)
 	"                       [--geoip-city-db FILE] [--geoip-asn-db FILE]\n"
 	"                       [--site-db FILE] [NAME...]\n"
 	"       typoguard variants SUFFIX...\n"
-	"       typoguard --version\n"
+	"       typoguard [COMMAND] --version | --help\n"
 	"\n"
-	"check     tell, for each NAME (or each line of standard input), whether\n"
-	"          it is one edit away from a protected name, as the Unbound module\n"
+	"check     tell, for each NAME (or each line of standard input: blanks\n"
+	"          around a name and comments from # are ignored), whether it is\n"
+	"          one edit away from a protected name, as the Unbound module\n"
 	"          would: one JSON object per name, in order.\n"
 	"          --policy FILE  a policy zone; may repeat; replaces the\n"
 	"                         settings' policy-file: lines\n"
@@ -48,6 +50,30 @@ usage(FILE* out)
 	"                         use this database instead of the settings' one\n"
 	"variants  print every valid host name exactly one edit from SUFFIX\n",
 	tg_settings_default_path());
+}
+
+/**
+ * Flush standard output and say whether all of it was written.
+ * @return: 0, or TG_EXIT_USAGE after saying why not.
+ */
+static int
+finish_output(void)
+{
+	if(fflush(stdout) == 0 && !ferror(stdout))
+		return 0;
+	fprintf(stderr, "typoguard: standard output: %s\n", strerror(errno));
+	return TG_EXIT_USAGE;
+}
+
+/**
+ * Print the version.
+ * @return: the exit status.
+ */
+static int
+version(void)
+{
+	printf("typoguard %s\n", PACKAGE_VERSION);
+	return finish_output();
 }
 
 /**
@@ -119,6 +145,29 @@ check_one(struct check_args* a, const char* str)
 }
 
 /**
+ * Check the name on a line of standard input, if it has one: blanks around it and a comment
+ * (from a # at the start or after a blank) are not part of it.
+ * @param a: the policy, the client and the databases.
+ * @param line: the line; changed.
+ * @return: 0 if the line was read, 1 if its name is malformed.
+ */
+static int
+check_line(struct check_args* a, char* line)
+{
+	char* s = line + strspn(line, " \t");
+	char* c = s;
+	size_t n;
+	while((c = strchr(c, '#')) && c != s && c[-1] != ' ' && c[-1] != '\t')
+		c++;
+	if(c)
+		*c = 0;
+	n = strlen(s);
+	while(n > 0 && strchr(" \t\r\n", s[n - 1]))
+		s[--n] = 0;
+	return n ? check_one(a, s) : 0;
+}
+
+/**
  * Check names given one per line on standard input, streaming.
  * @param a: the policy, the client and the databases.
  * @return: the number of malformed names.
@@ -138,12 +187,7 @@ check_stdin(struct check_args* a)
 			bad++;
 			continue;
 		}
-		while(n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r' ||
-			buf[n - 1] == ' ' || buf[n - 1] == '\t'))
-			buf[--n] = 0;
-		if(n == 0)
-			continue;
-		bad += (size_t)check_one(a, buf);
+		bad += (size_t)check_line(a, buf);
 	}
 	return bad;
 }
@@ -178,6 +222,7 @@ check_options(int argc, char** argv, struct check_args* a)
 		{"geoip-asn-db", required_argument, NULL, 1000 + TG_GEO_ASN},
 		{"site-db", required_argument, NULL, 1000 + TG_GEO_SITE},
 		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0}
 	};
 	int c;
@@ -202,7 +247,9 @@ check_options(int argc, char** argv, struct check_args* a)
 			break;
 		case 'h':
 			usage(stdout);
-			return 0;
+			return finish_output();
+		case 'V':
+			return version();
 		default:
 			usage(stderr);
 			return TG_EXIT_USAGE;
@@ -279,10 +326,7 @@ cmd_check(int argc, char** argv)
 		bad = check_stdin(&a);
 	for(i = optind; i < argc; i++)
 		bad += (size_t)check_one(&a, argv[i]);
-	if(fflush(stdout) != 0 || ferror(stdout)) {
-		fprintf(stderr, "typoguard: standard output: %s\n", strerror(errno));
-		status = TG_EXIT_USAGE;
-	} else
+	if((status = finish_output()) == 0)
 		status = bad ? TG_EXIT_BADNAME : 0;
 cleanup:
 	tg_geo_close(a.geo);
@@ -316,19 +360,31 @@ cmd_variants(int argc, char** argv)
 	struct tg_name name;
 	enum tg_err e;
 	int i, status = 0;
-	if(argc < 2) {
+	if(argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+		usage(stdout);
+		return finish_output();
+	}
+	if(argc == 2 && strcmp(argv[1], "--version") == 0)
+		return version();
+	if(argc < 2 || (argv[1][0] == '-' && argv[1][1] == '-')) {
 		usage(stderr);
 		return TG_EXIT_USAGE;
 	}
 	for(i = 1; i < argc; i++) {
-		if((e = tg_name_from_str(&name, argv[i], NULL, NULL)) != TG_OK ||
-			(e = tg_variants(&name, &print_variant, NULL)) != TG_OK) {
-			fprintf(stderr, "typoguard: %s: %s\n", argv[i],
-				e == TG_ERR_INVALID ? strerror(errno) : tg_strerror(e));
+		if((e = tg_name_from_str(&name, argv[i], NULL, NULL)) != TG_OK) {
+			fprintf(stderr, "typoguard: %s: %s\n", argv[i], tg_strerror(e));
 			status = TG_EXIT_BADNAME;
+			continue;
+		}
+		/* TG_ERR_INVALID: print_variant could not write */
+		if((e = tg_variants(&name, &print_variant, NULL)) == TG_ERR_INVALID)
+			break;
+		if(e != TG_OK) {
+			fprintf(stderr, "typoguard: %s: %s\n", argv[i], tg_strerror(e));
+			return TG_EXIT_USAGE;
 		}
 	}
-	if(fflush(stdout) != 0)
+	if(finish_output() != 0)
 		return TG_EXIT_USAGE;
 	return status;
 }
@@ -344,13 +400,11 @@ main(int argc, char** argv)
 		return cmd_check(argc - 1, argv + 1);
 	if(strcmp(argv[1], "variants") == 0)
 		return cmd_variants(argc - 1, argv + 1);
-	if(strcmp(argv[1], "--version") == 0) {
-		printf("typoguard %s\n", PACKAGE_VERSION);
-		return 0;
-	}
+	if(strcmp(argv[1], "--version") == 0)
+		return version();
 	if(strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
 		usage(stdout);
-		return 0;
+		return finish_output();
 	}
 	usage(stderr);
 	return TG_EXIT_USAGE;
