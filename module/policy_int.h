@@ -130,6 +130,8 @@ struct tg_zone {
 	int pending_line;
 	/** the result of reading its TXT strings */
 	enum tg_err pending_rs;
+	/** where in the file the record being read starts, to say what ldns refused in it */
+	long rr_start;
 };
 
 /**

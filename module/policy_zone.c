@@ -8,6 +8,7 @@
  */
 
 #include "tgconfig.h"
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,12 @@
 #include <ldns/ldns.h>
 #include "policy_int.h"
 
+/** longest label, in bytes */
+#define TG_LABEL_BYTES_MAX 63
+/** bytes of a refused name or string quoted in a message */
+#define TG_QUOTE_MAX 20
+/** bytes of a record's first line read again to say what ldns refused in it */
+#define TG_RECORD_TEXT_MAX 4096
 /** TTL ldns gives records before any $TTL line; typoguard does not use TTLs */
 #define TG_DEFAULT_TTL 3600
 /** rules room allocated first, doubled when full */
@@ -317,6 +324,97 @@ zone_skip_blank(struct tg_zone* z)
 }
 
 /**
+ * Count the bytes of a name's labels in presentation form, as far as a blank: say the first
+ * label that is empty or longer than a label may be, or a name longer than a name may be.
+ * @param s: the name; "\\X" and "\\DDD" are one byte.
+ * @param why: receives what is wrong.
+ * @param size: room at why.
+ * @return: 1 if something is wrong.
+ */
+static int
+owner_problem(const char* s, char* why, size_t size)
+{
+	size_t label = 0, wire = 1;
+	const char* start = s;
+	for(; *s && !strchr(" \t\r\n", *s); s++) {
+		if(*s == '.') {
+			if(label == 0 && !(s == start && strchr(" \t\r\n", s[1])))
+				return snprintf(why, size, "an empty label in the owner \"%.*s\"",
+					(int)strcspn(start, " \t\r\n"), start) > 0;
+			wire += label + 1;
+			label = 0;
+			continue;
+		}
+		if(*s == '\\' && s[1]) {
+			s += (isdigit((unsigned char)s[1]) && isdigit((unsigned char)s[2]) &&
+				isdigit((unsigned char)s[3])) ? 3 : 1;
+		}
+		if(++label == TG_LABEL_BYTES_MAX + 1)
+			return snprintf(why, size, "a label of more than %d bytes at \"%.*s...\"",
+				TG_LABEL_BYTES_MAX, TG_QUOTE_MAX, start) > 0;
+	}
+	if(label)
+		wire += label + 1;
+	if(wire > TG_WIRE_MAX)
+		return snprintf(why, size, "a name of more than %d bytes", TG_WIRE_MAX) > 0;
+	return 0;
+}
+
+/**
+ * Find a quoted string longer than a TXT character-string may be.
+ * @param s: the record's text.
+ * @param why: receives what is wrong.
+ * @param size: room at why.
+ * @return: 1 if there is one.
+ */
+static int
+string_problem(const char* s, char* why, size_t size)
+{
+	const char* open;
+	size_t n;
+	while((open = strchr(s, '"'))) {
+		for(s = open + 1, n = 0; *s && *s != '"'; s++, n++)
+			if(*s == '\\' && s[1])
+				s += (isdigit((unsigned char)s[1]) && isdigit((unsigned char)s[2]) &&
+					isdigit((unsigned char)s[3])) ? 3 : 1;
+		if(n > TG_STR_MAX - 1)
+			return snprintf(why, size, "a string of %zu bytes, longer than the %d a TXT "
+				"string may have: \"%.*s...\"", n, TG_STR_MAX - 1, TG_QUOTE_MAX,
+				open + 1) > 0;
+		if(!*s)
+			break;
+		s++;
+	}
+	return 0;
+}
+
+/**
+ * Fill the error for a record ldns refused, saying what in it is wrong when it is a name
+ * or a string too long or an empty label; ldns's message says only where it gave up.
+ * @param z: the zone; rr_start is where the record starts.
+ * @param line: the line it starts on.
+ * @param s: ldns's status.
+ * @return: TG_ERR_SYNTAX.
+ */
+static enum tg_err
+zone_syntax(struct tg_zone* z, int line, ldns_status s)
+{
+	char text[TG_RECORD_TEXT_MAX], why[TG_ERRMSG_MAX / 2];
+	const char* ldns = ldns_get_errorstr_by_id(s);
+	int found = 0;
+	if(z->rr_start >= 0 && fseek(z->fp, z->rr_start, SEEK_SET) == 0 &&
+		fgets(text, sizeof(text), z->fp)) {
+		if(!strchr(" \t", text[0]) && owner_problem(text, why, sizeof(why)))
+			found = 1;
+		else if(string_problem(text, why, sizeof(why)))
+			found = 1;
+	}
+	if(!found)
+		return tg_zone_error(z, line, TG_ERR_SYNTAX, "%s", ldns);
+	return tg_zone_error(z, line, TG_ERR_SYNTAX, "%s: %s", ldns, why);
+}
+
+/**
  * Act on what ldns read: a record, a directive or an error.
  * @param z: the zone.
  * @param s: ldns's status.
@@ -345,7 +443,7 @@ zone_status(struct tg_zone* z, ldns_status s, const ldns_rr* rr, int line)
 	case LDNS_STATUS_MEM_ERR:
 		return tg_zone_error(z, line, TG_ERR_NOMEM, "out of memory");
 	default:
-		return tg_zone_error(z, line, TG_ERR_SYNTAX, "%s", ldns_get_errorstr_by_id(s));
+		return zone_syntax(z, line, s);
 	}
 }
 
@@ -361,8 +459,9 @@ zone_read(struct tg_zone* z)
 	while(r == TG_OK && zone_skip_blank(z)) {
 		ldns_rr* rr = NULL;
 		int line = z->line;
-		ldns_status s = ldns_rr_new_frm_fp_l(&rr, z->fp, &z->ttl, &z->origin, &z->prev,
-			&z->line);
+		ldns_status s;
+		z->rr_start = ftell(z->fp);
+		s = ldns_rr_new_frm_fp_l(&rr, z->fp, &z->ttl, &z->origin, &z->prev, &z->line);
 		r = zone_status(z, s, rr, line);
 		ldns_rr_free(rr);
 	}
@@ -371,6 +470,21 @@ zone_read(struct tg_zone* z)
 	if(r == TG_OK && ferror(z->fp))
 		r = tg_zone_error(z, 0, TG_ERR_IO, "read error: %s", strerror(errno));
 	return r;
+}
+
+/**
+ * Whether a file starts with a UTF-8 byte-order mark, which ldns would take as part of the
+ * first owner; the file is put back to its start.
+ * @param fp: the file, at its start.
+ * @return: 1 if it does.
+ */
+static int
+zone_has_bom(FILE* fp)
+{
+	unsigned char b[3];
+	int bom = fread(b, 1, 3, fp) == 3 && b[0] == 0xef && b[1] == 0xbb && b[2] == 0xbf;
+	rewind(fp);
+	return bom;
 }
 
 enum tg_err
@@ -386,6 +500,11 @@ tg_zone_load(struct tg_loader* ld, FILE* fp, const char* file)
 	z.ttl = TG_DEFAULT_TTL;
 	if(!(z.origin = ldns_dname_new_frm_str("."))) {
 		r = tg_zone_error(&z, 0, TG_ERR_NOMEM, "out of memory");
+		goto cleanup;
+	}
+	if(zone_has_bom(fp)) {
+		r = tg_zone_error(&z, 1, TG_ERR_SYNTAX, "the file starts with a UTF-8 byte-order "
+			"mark; save it without one");
 		goto cleanup;
 	}
 	r = zone_read(&z);

@@ -171,7 +171,7 @@ set_policy_file(struct tg_sparse* ps, const char* value)
 		return serr(ps, TG_ERR_LIMIT, "more than %d policy-file: lines",
 			TG_POLICY_FILES_MAX);
 	if((r = resolve_path(ps, value, &s->policy_file[s->policy_files])) == TG_OK)
-		s->policy_files++;
+		s->policy_line[s->policy_files++] = ps->line;
 	return r;
 }
 
@@ -413,6 +413,12 @@ tg_settings_parse(const char* text, const char* label, struct tg_settings* s,
 		r = serr(&ps, TG_ERR_NOMEM, "out of memory");
 		goto cleanup;
 	}
+	if(strncmp(text, "\xef\xbb\xbf", 3) == 0) {
+		ps.line = 1;
+		r = serr(&ps, TG_ERR_SYNTAX, "the file starts with a UTF-8 byte-order mark; "
+			"save it without one");
+		goto cleanup;
+	}
 	for(line = copy; line && r == TG_OK; line = next) {
 		if((next = strchr(line, '\n')))
 			*next++ = 0;
@@ -523,11 +529,25 @@ enum tg_err
 tg_settings_policy(const struct tg_settings* s, struct tg_policy** out,
 	struct tg_error* err)
 {
+	enum tg_err r;
+	size_t i;
 	if(s->policy_files == 0)
 		return tg_policy_load_string(tg_default_policy, TG_DEFAULT_POLICY_LABEL,
 			&s->qtypes, out, err);
-	return tg_policy_load((const char* const*)s->policy_file, s->policy_files,
-		&s->qtypes, out, err);
+	r = tg_policy_load((const char* const*)s->policy_file, s->policy_files, &s->qtypes,
+		out, err);
+	/* a message about a whole file (missing, listed twice) names the line listing it */
+	for(i = 0; r != TG_OK && s->source && i < s->policy_files; i++) {
+		size_t n = strlen(s->policy_file[i]);
+		if(strncmp(err->msg, s->policy_file[i], n) == 0 && strncmp(err->msg + n, ": ", 2)
+			== 0) {
+			char msg[TG_ERRMSG_MAX];
+			snprintf(msg, sizeof(msg), "%s", err->msg);
+			tg_error_set(err, r, s->source, s->policy_line[i], "policy-file: %s", msg);
+			break;
+		}
+	}
+	return r;
 }
 
 void

@@ -22,6 +22,8 @@ struct tg_settings {
 	char* policy_file[TG_POLICY_FILES_MAX];
 	/** number of policy files; 0 means the embedded default policy */
 	size_t policy_files;
+	/** the line of each policy-file: in the settings file, for messages about the file */
+	int policy_line[TG_POLICY_FILES_MAX];
 	/** path of the JSON-lines event file */
 	char* log_file;
 	/** the query types of protected names whose policy record names none */
