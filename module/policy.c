@@ -40,16 +40,21 @@ static enum tg_err
 intern_file(struct tg_loader* ld, const char* name, const char** out)
 {
 	struct tg_policy* p = ld->p;
+	int64_t* serials;
 	char** f;
 	if(p->file_count == ld->files_room) {
 		size_t room = ld->files_room ? ld->files_room * 2 : 4;
 		if(!(f = realloc(p->files, room * sizeof(*f))))
 			return tg_error_set(ld->err, TG_ERR_NOMEM, NULL, 0, "out of memory");
 		p->files = f;
+		if(!(serials = realloc(p->serials, room * sizeof(*serials))))
+			return tg_error_set(ld->err, TG_ERR_NOMEM, NULL, 0, "out of memory");
+		p->serials = serials;
 		ld->files_room = room;
 	}
 	if(!(p->files[p->file_count] = strdup(name)))
 		return tg_error_set(ld->err, TG_ERR_NOMEM, NULL, 0, "out of memory");
+	p->serials[p->file_count] = -1;
 	*out = p->files[p->file_count++];
 	return TG_OK;
 }
@@ -137,53 +142,99 @@ load_file(struct tg_loader* ld, const char* path)
 	return r;
 }
 
+/**
+ * Read zone text in memory into the policy.
+ * @param ld: the loader.
+ * @param label: the name it goes by.
+ * @param text: the text.
+ * @return: TG_OK or the error.
+ */
+static enum tg_err
+load_text(struct tg_loader* ld, const char* label, const char* text)
+{
+	const char* file;
+	size_t i, len = strlen(text);
+	enum tg_err r;
+	FILE* fp;
+	for(i = 0; i < ld->p->file_count; i++)
+		if(strcmp(ld->p->files[i], label) == 0)
+			return tg_error_set(ld->err, TG_ERR_INVALID, label, 0, "listed twice");
+	if((r = intern_file(ld, label, &file)) != TG_OK || len == 0)
+		return r;
+	if(!(fp = fmemopen((void*)text, len, "r")))
+		return tg_error_set(ld->err, TG_ERR_IO, label, 0, "%s", strerror(errno));
+	r = tg_zone_load(ld, fp, file);
+	fclose(fp);
+	return r;
+}
+
 /** what a NULL default_qtypes stands for */
 static const struct tg_qtypes tg_qtypes_fallback = { { LDNS_RR_TYPE_MX, LDNS_RR_TYPE_A,
 	LDNS_RR_TYPE_AAAA }, 3 };
 
 enum tg_err
-tg_policy_load(const char* const* files, size_t nfiles,
+tg_policy_load_sources(const struct tg_policy_source* src, size_t n,
 	const struct tg_qtypes* default_qtypes, struct tg_policy** out, struct tg_error* err)
 {
 	struct tg_loader ld;
 	enum tg_err r;
-	size_t i;
+	size_t i, bytes = 0;
 	struct stat st;
-	off_t bytes = 0;
-	for(i = 0; i < nfiles; i++)
-		if(stat(files[i], &st) == 0)
-			bytes += st.st_size;
-	r = loader_init(&ld, default_qtypes ? default_qtypes : &tg_qtypes_fallback,
-		(size_t)bytes, err);
+	for(i = 0; i < n; i++) {
+		if(src[i].text)
+			bytes += strlen(src[i].text);
+		else if(stat(src[i].name, &st) == 0)
+			bytes += (size_t)st.st_size;
+	}
+	r = loader_init(&ld, default_qtypes ? default_qtypes : &tg_qtypes_fallback, bytes, err);
 	/* without a thread the names are simply added here */
 	if(r == TG_OK && bytes >= TG_HELPER_BYTES)
 		(void)tg_helper_start(&ld);
-	for(i = 0; i < nfiles && r == TG_OK; i++)
-		r = load_file(&ld, files[i]);
+	for(i = 0; i < n && r == TG_OK; i++)
+		r = src[i].text ? load_text(&ld, src[i].name, src[i].text) :
+			load_file(&ld, src[i].name);
 	return loader_end(&ld, r, out);
+}
+
+enum tg_err
+tg_policy_load(const char* const* files, size_t nfiles,
+	const struct tg_qtypes* default_qtypes, struct tg_policy** out, struct tg_error* err)
+{
+	struct tg_policy_source* src;
+	enum tg_err r;
+	size_t i;
+	if(!(src = calloc(nfiles + 1, sizeof(*src))))
+		return tg_error_set(err, TG_ERR_NOMEM, NULL, 0, "out of memory");
+	for(i = 0; i < nfiles; i++)
+		src[i].name = files[i];
+	r = tg_policy_load_sources(src, nfiles, default_qtypes, out, err);
+	free(src);
+	return r;
 }
 
 enum tg_err
 tg_policy_load_string(const char* text, const char* label,
 	const struct tg_qtypes* default_qtypes, struct tg_policy** out, struct tg_error* err)
 {
-	struct tg_loader ld;
-	const char* file;
-	FILE* fp = NULL;
-	size_t len = strlen(text);
-	enum tg_err r;
-	r = loader_init(&ld, default_qtypes ? default_qtypes : &tg_qtypes_fallback, len, err);
-	if(r != TG_OK || (r = intern_file(&ld, label, &file)) != TG_OK || len == 0)
-		goto cleanup;
-	if(!(fp = fmemopen((void*)text, len, "r"))) {
-		r = tg_error_set(err, TG_ERR_IO, label, 0, "%s", strerror(errno));
-		goto cleanup;
+	struct tg_policy_source src;
+	src.name = label;
+	src.text = text;
+	return tg_policy_load_sources(&src, 1, default_qtypes, out, err);
+}
+
+int
+tg_policy_source_serial(const struct tg_policy* p, const char* source, uint32_t* serial)
+{
+	size_t i;
+	for(i = 0; source && i < p->file_count; i++) {
+		if(p->files[i] != source && strcmp(p->files[i], source) != 0)
+			continue;
+		if(p->serials[i] < 0)
+			return 0;
+		*serial = (uint32_t)p->serials[i];
+		return 1;
 	}
-	r = tg_zone_load(&ld, fp, file);
-cleanup:
-	if(fp)
-		fclose(fp);
-	return loader_end(&ld, r, out);
+	return 0;
 }
 
 size_t
@@ -193,7 +244,8 @@ tg_policy_memory(const struct tg_policy* p)
 	size_t i, n;
 	if(!p)
 		return 0;
-	n = sizeof(*p) + p->count * sizeof(*p->rules) + p->file_count * sizeof(*p->files);
+	n = sizeof(*p) + p->count * sizeof(*p->rules) +
+		p->file_count * (sizeof(*p->files) + sizeof(*p->serials));
 	for(b = p->strings; b; b = b->next)
 		n += sizeof(*b) + b->size;
 	for(i = 0; i < p->file_count; i++)
@@ -216,6 +268,7 @@ tg_policy_free(struct tg_policy* p)
 	for(i = 0; i < p->file_count; i++)
 		free(p->files[i]);
 	free(p->files);
+	free(p->serials);
 	tg_matcher_free(p->matcher);
 	free(p);
 }

@@ -69,6 +69,8 @@ struct tg_policy {
 	struct tg_matcher* matcher;
 	/** the source file names, owned here */
 	char** files;
+	/** the SOA serial of each source, -1 for one without an SOA record; like files */
+	int64_t* serials;
 	/** number of files */
 	size_t file_count;
 	/** the blocks the rules' name and reason strings are kept in, owned here */
@@ -103,6 +105,37 @@ enum tg_err tg_policy_load(const char* const* files, size_t nfiles,
  */
 enum tg_err tg_policy_load_string(const char* text, const char* label,
 	const struct tg_qtypes* default_qtypes, struct tg_policy** out, struct tg_error* err);
+
+/**
+ * One source of a policy: a zone file, or zone text in memory (a zone Unbound transferred).
+ */
+struct tg_policy_source {
+	/** the file; for text, the name it goes by in errors and in rules' file field */
+	const char* name;
+	/** the zone text, master-file format, NUL-terminated; NULL to read the file */
+	const char* text;
+};
+
+/**
+ * Load a policy from several sources, files and texts, as tg_policy_load() does from files.
+ * @param src: the sources.
+ * @param n: their number; 0 gives an empty policy.
+ * @param default_qtypes: as for tg_policy_load().
+ * @param out: receives the new policy, freed with tg_policy_free().
+ * @param err: receives the reason on failure, "name:line: problem".
+ * @return: TG_OK or the error code.
+ */
+enum tg_err tg_policy_load_sources(const struct tg_policy_source* src, size_t n,
+	const struct tg_qtypes* default_qtypes, struct tg_policy** out, struct tg_error* err);
+
+/**
+ * The SOA serial of one of a policy's sources (the serial events carry).
+ * @param p: the policy.
+ * @param source: the source's name, as in its rules' file field.
+ * @param serial: receives the serial.
+ * @return: 1 if the source is in the policy and has an SOA record, else 0.
+ */
+int tg_policy_source_serial(const struct tg_policy* p, const char* source, uint32_t* serial);
 
 /**
  * Parse a list of query type mnemonics separated by white space ("MX A AAAA", "TYPE65").

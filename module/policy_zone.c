@@ -206,6 +206,24 @@ zone_txt(struct tg_zone* z, const ldns_rr* rr, int line)
 }
 
 /**
+ * Keep the SOA serial of the file being read, for the events.
+ * @param z: the zone.
+ * @param rr: the SOA record.
+ */
+static void
+zone_serial(struct tg_zone* z, const ldns_rr* rr)
+{
+	struct tg_policy* p = z->ld->p;
+	ldns_rdf* serial = ldns_rr_rdf(rr, 2);
+	size_t i;
+	if(!serial || ldns_rdf_get_type(serial) != LDNS_RDF_TYPE_INT32)
+		return;
+	for(i = 0; i < p->file_count; i++)
+		if(p->files[i] == z->file)
+			p->serials[i] = ldns_rdf2native_int32(serial);
+}
+
+/**
  * Read the SOA record: its owner is the apex of the file.
  * @param z: the zone.
  * @param rr: the record.
@@ -224,6 +242,7 @@ zone_soa(struct tg_zone* z, const ldns_rr* rr, int line)
 	if(!(z->apex = ldns_rdf_clone(ldns_rr_owner(rr))))
 		return tg_zone_error(z, line, TG_ERR_NOMEM, "out of memory");
 	z->soa_line = line;
+	zone_serial(z, rr);
 	if(!z->origin_set) {
 		/* like ldns_zone_new_frm_fp(): relative names are under the SOA */
 		ldns_rdf* o = ldns_rdf_clone(z->apex);
