@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include "name.h"
 #include "settings.h"
 
 #ifndef TG_DEFAULT_CONF
@@ -60,6 +62,9 @@ struct tg_setting_key {
 };
 
 static enum tg_err set_policy_file(struct tg_sparse* ps, const char* value);
+static enum tg_err set_policy_zone(struct tg_sparse* ps, const char* value);
+static enum tg_err set_policy_check_interval(struct tg_sparse* ps, const char* value);
+static enum tg_err set_policy_max_shrink(struct tg_sparse* ps, const char* value);
 static enum tg_err set_log_file(struct tg_sparse* ps, const char* value);
 static enum tg_err set_qtypes(struct tg_sparse* ps, const char* value);
 static enum tg_err set_city_db(struct tg_sparse* ps, const char* value);
@@ -71,6 +76,9 @@ static enum tg_err set_resolve_blocked(struct tg_sparse* ps, const char* value);
 /** the keys of the typoguard: clause */
 static const struct tg_setting_key tg_setting_keys[] = {
 	{ "policy-file", 1, set_policy_file },
+	{ "policy-zone", 1, set_policy_zone },
+	{ "policy-check-interval", 0, set_policy_check_interval },
+	{ "policy-max-shrink", 0, set_policy_max_shrink },
 	{ "log-file", 0, set_log_file },
 	{ "qtypes", 0, set_qtypes },
 	{ "geoip-city-db", 0, set_city_db },
@@ -173,6 +181,100 @@ set_policy_file(struct tg_sparse* ps, const char* value)
 	if((r = resolve_path(ps, value, &s->policy_file[s->policy_files])) == TG_OK)
 		s->policy_line[s->policy_files++] = ps->line;
 	return r;
+}
+
+/**
+ * Whether two zone names are the same, whatever their case and final dot.
+ * @param a: one.
+ * @param b: the other.
+ * @return: 1 if they are.
+ */
+static int
+same_zone(const char* a, const char* b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	if(la > 1 && a[la - 1] == '.')
+		la--;
+	if(lb > 1 && b[lb - 1] == '.')
+		lb--;
+	return la == lb && strncasecmp(a, b, la) == 0;
+}
+
+/**
+ * policy-zone: the name of an Unbound auth-zone: the policy is read from; may repeat.
+ * @param ps: the parse.
+ * @param value: the zone name.
+ * @return: TG_OK or the error.
+ */
+static enum tg_err
+set_policy_zone(struct tg_sparse* ps, const char* value)
+{
+	struct tg_settings* s = ps->s;
+	struct tg_name name;
+	size_t i;
+	if(s->policy_zones == TG_POLICY_ZONES_MAX)
+		return serr(ps, TG_ERR_LIMIT, "more than %d policy-zone: lines",
+			TG_POLICY_ZONES_MAX);
+	if(tg_name_from_str(&name, value, NULL, NULL) != TG_OK)
+		return serr(ps, TG_ERR_NAME, "policy-zone: \"%s\" is not a domain name", value);
+	for(i = 0; i < s->policy_zones; i++)
+		if(same_zone(s->policy_zone[i], value))
+			return serr(ps, TG_ERR_INVALID, "policy-zone: \"%s\" given twice", value);
+	if(!(s->policy_zone[s->policy_zones] = strdup(value)))
+		return serr(ps, TG_ERR_NOMEM, "out of memory");
+	s->policy_zones++;
+	return TG_OK;
+}
+
+/**
+ * Read a whole number in a range.
+ * @param value: the text.
+ * @param lo: the smallest allowed.
+ * @param hi: the largest allowed.
+ * @param out: receives the number.
+ * @return: 1 if value is a number from lo to hi, else 0.
+ */
+static int
+number_in(const char* value, long lo, long hi, int* out)
+{
+	char* end;
+	long n;
+	errno = 0;
+	n = strtol(value, &end, 10);
+	if(errno || *end || end == value || n < lo || n > hi)
+		return 0;
+	*out = (int)n;
+	return 1;
+}
+
+/**
+ * policy-check-interval: seconds between checks of the policy files for changes.
+ * @param ps: the parse.
+ * @param value: the number.
+ * @return: TG_OK or the error.
+ */
+static enum tg_err
+set_policy_check_interval(struct tg_sparse* ps, const char* value)
+{
+	if(!number_in(value, 1, TG_POLICY_CHECK_MAX, &ps->s->policy_check_interval))
+		return serr(ps, TG_ERR_INVALID, "policy-check-interval: \"%s\" is not a number "
+			"of seconds from 1 to %d", value, TG_POLICY_CHECK_MAX);
+	return TG_OK;
+}
+
+/**
+ * policy-max-shrink: the largest share of protected names a new version may drop, percent.
+ * @param ps: the parse.
+ * @param value: the number.
+ * @return: TG_OK or the error.
+ */
+static enum tg_err
+set_policy_max_shrink(struct tg_sparse* ps, const char* value)
+{
+	if(!number_in(value, 0, 100, &ps->s->policy_max_shrink))
+		return serr(ps, TG_ERR_INVALID, "policy-max-shrink: \"%s\" is not a percentage "
+			"from 0 to 100", value);
+	return TG_OK;
 }
 
 /**
@@ -409,6 +511,8 @@ tg_settings_parse(const char* text, const char* label, struct tg_settings* s,
 	ps.label = label;
 	ps.err = err;
 	(void)tg_qtypes_parse(TG_DEFAULT_QTYPES, &s->qtypes);
+	s->policy_check_interval = TG_POLICY_CHECK_DEFAULT;
+	s->policy_max_shrink = TG_POLICY_SHRINK_DEFAULT;
 	if(!(copy = strdup(text)) || !(s->source = strdup(label))) {
 		r = serr(&ps, TG_ERR_NOMEM, "out of memory");
 		goto cleanup;
@@ -520,6 +624,8 @@ tg_settings_default(struct tg_settings* s, const char* log_file)
 {
 	memset(s, 0, sizeof(*s));
 	(void)tg_qtypes_parse(TG_DEFAULT_QTYPES, &s->qtypes);
+	s->policy_check_interval = TG_POLICY_CHECK_DEFAULT;
+	s->policy_max_shrink = TG_POLICY_SHRINK_DEFAULT;
 	if(!(s->log_file = strdup(log_file ? log_file : tg_settings_default_log())))
 		return TG_ERR_NOMEM;
 	return TG_OK;
@@ -531,7 +637,7 @@ tg_settings_policy(const struct tg_settings* s, struct tg_policy** out,
 {
 	enum tg_err r;
 	size_t i;
-	if(s->policy_files == 0)
+	if(s->policy_files == 0 && s->policy_zones == 0)
 		return tg_policy_load_string(tg_default_policy, TG_DEFAULT_POLICY_LABEL,
 			&s->qtypes, out, err);
 	r = tg_policy_load((const char* const*)s->policy_file, s->policy_files, &s->qtypes,
@@ -557,6 +663,8 @@ tg_settings_clear(struct tg_settings* s)
 	free(s->source);
 	for(i = 0; i < s->policy_files; i++)
 		free(s->policy_file[i]);
+	for(i = 0; i < s->policy_zones; i++)
+		free(s->policy_zone[i]);
 	for(i = 0; i < TG_GEO_DBS; i++)
 		free(s->geo_db[i]);
 	free(s->log_file);

@@ -11,6 +11,14 @@
 
 /** most policy-file: lines */
 #define TG_POLICY_FILES_MAX 64
+/** most policy-zone: lines */
+#define TG_POLICY_ZONES_MAX 64
+/** policy-check-interval: when the settings give none, seconds */
+#define TG_POLICY_CHECK_DEFAULT 5
+/** largest policy-check-interval:, seconds */
+#define TG_POLICY_CHECK_MAX 3600
+/** policy-max-shrink: when the settings give none, percent of the protected names */
+#define TG_POLICY_SHRINK_DEFAULT 50
 
 /**
  * The settings. Strings are owned by the struct and freed by tg_settings_clear().
@@ -20,10 +28,20 @@ struct tg_settings {
 	char* source;
 	/** policy zone files; a relative path in the file is joined to the file's directory */
 	char* policy_file[TG_POLICY_FILES_MAX];
-	/** number of policy files; 0 means the embedded default policy */
+	/** number of policy files; with no policy zone either, 0 means the embedded default */
 	size_t policy_files;
 	/** the line of each policy-file: in the settings file, for messages about the file */
 	int policy_line[TG_POLICY_FILES_MAX];
+	/** policy zones: names of Unbound auth-zone: clauses the policy is read from, as
+	 * written (presentation format) */
+	char* policy_zone[TG_POLICY_ZONES_MAX];
+	/** number of policy zones */
+	size_t policy_zones;
+	/** seconds between checks of the policy files for changes, 1 to TG_POLICY_CHECK_MAX */
+	int policy_check_interval;
+	/** a new version of the policy that drops more than this percent of the protected
+	 * names is rejected, 0 to 100 */
+	int policy_max_shrink;
 	/** path of the JSON-lines event file */
 	char* log_file;
 	/** the query types of protected names whose policy record names none */
@@ -47,7 +65,7 @@ extern const char tg_default_policy[];
 
 /**
  * Read a settings file. It has one clause, "typoguard:", and under it the keys policy-file:
- * (may repeat), log-file:, qtypes:, geoip-city-db:, geoip-asn-db:, site-db:,
+ * and policy-zone: (may repeat), policy-check-interval:, policy-max-shrink:, log-file:, qtypes:, geoip-city-db:, geoip-asn-db:, site-db:,
  * geoip-check-interval: and resolve-blocked:. Values may be quoted. '#' starts a comment.
  * Relative paths are taken relative to the directory of the settings file.
  * @param path: the file.
@@ -77,7 +95,8 @@ enum tg_err tg_settings_parse(const char* text, const char* label, struct tg_set
 enum tg_err tg_settings_default(struct tg_settings* s, const char* log_file);
 
 /**
- * Load the policy the settings name (the embedded default when they name none).
+ * Load the policy files the settings name (the embedded default when they name no file and
+ * no zone; an empty policy when they name only zones, which only the module can read).
  * @param s: the settings.
  * @param out: receives the policy.
  * @param err: receives the reason on failure.
