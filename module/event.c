@@ -587,6 +587,11 @@ tg_add_typoguard(struct json_object* o, const struct tg_event* ev)
 		return 0;
 	if(ev->rule && !tg_add_rule(j, ev->rule, 1))
 		return 0;
+	if(ev->has_policy_serial) {
+		struct json_object* p = tg_jadd_obj(j, "policy");
+		if(!p || !tg_jadd_int(p, "serial", (int64_t)ev->policy_serial))
+			return 0;
+	}
 	return tg_jadd_str(j, "first_event", ev->follows);
 }
 
@@ -641,14 +646,18 @@ tg_event_copy(const struct tg_event* ev)
 	struct tg_event* c;
 	struct tg_name* name;
 	struct tg_match* match;
+	struct tg_rule* rule;
 	struct tg_answer* ans = NULL;
 	const char** ips = NULL;
 	char* next;
 	fixed = TG_ALIGN(sizeof(*c)) + TG_ALIGN(sizeof(*name)) + TG_ALIGN(sizeof(*match)) +
-		TG_ALIGN(ev->answer_count * sizeof(*ans)) +
+		TG_ALIGN(sizeof(*rule)) + TG_ALIGN(ev->answer_count * sizeof(*ans)) +
 		TG_ALIGN(ev->resolved_count * sizeof(*ips));
 	strings += tg_copy_len(ev->id) + tg_copy_len(ev->follows) +
 		tg_copy_len(ev->client_ip) + tg_copy_len(ev->transport);
+	if(ev->rule)
+		strings += tg_copy_len(ev->rule->name) + tg_copy_len(ev->rule->reason) +
+			tg_copy_len(ev->rule->file);
 	for(i = 0; ev->answers && i < ev->answer_count; i++)
 		strings += tg_copy_len(ev->answers[i].name) + tg_copy_len(ev->answers[i].type) +
 			tg_copy_len(ev->answers[i].class_) + tg_copy_len(ev->answers[i].data);
@@ -662,6 +671,8 @@ tg_event_copy(const struct tg_event* ev)
 	next += TG_ALIGN(sizeof(*name));
 	match = (struct tg_match*)next;
 	next += TG_ALIGN(sizeof(*match));
+	rule = (struct tg_rule*)next;
+	next += TG_ALIGN(sizeof(*rule));
 	if(ev->answers && ev->answer_count) {
 		ans = (struct tg_answer*)next;
 		next += TG_ALIGN(ev->answer_count * sizeof(*ans));
@@ -673,6 +684,14 @@ tg_event_copy(const struct tg_event* ev)
 	next = (char*)c + fixed;
 	c->qname = ev->qname ? memcpy(name, ev->qname, sizeof(*name)) : NULL;
 	c->match = ev->match ? memcpy(match, ev->match, sizeof(*match)) : NULL;
+	c->rule = NULL;
+	if(ev->rule) {
+		*rule = *ev->rule;
+		rule->name = (char*)tg_copy_str(ev->rule->name, &next);
+		rule->reason = (char*)tg_copy_str(ev->rule->reason, &next);
+		rule->file = tg_copy_str(ev->rule->file, &next);
+		c->rule = rule;
+	}
 	c->id = tg_copy_str(ev->id, &next);
 	c->follows = tg_copy_str(ev->follows, &next);
 	c->client_ip = tg_copy_str(ev->client_ip, &next);

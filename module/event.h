@@ -68,6 +68,10 @@ struct tg_event {
 	const struct tg_rule* rule;
 	/** the match */
 	const struct tg_match* match;
+	/** whether policy_serial is known */
+	int has_policy_serial;
+	/** the SOA serial of the policy source the rule came from: typoguard.policy.serial */
+	uint32_t policy_serial;
 };
 
 /**
@@ -81,7 +85,7 @@ void tg_event_prepare(void);
  * category,type,action,module,dataset}, client.{ip,port}, network.{transport,protocol},
  * dns.question.{name,type,class,registered_domain,top_level_domain,subdomain},
  * dns.response_code, dns.answers, dns.resolved_ip; and typoguard.{protected,typo,edit.{op,
- * position,expected,found},rule.{file,line,reason}}, and for a follow-up typoguard.first_event
+ * position,expected,found},rule.{file,line,reason},policy.serial}, and for a follow-up typoguard.first_event
  * (event.kind "enrichment", event.action "resolve-blocked"). A field whose value is unknown is
  * left out, never written empty. Names are written in presentation format with \DDD escapes,
  * so they read back to the exact bytes; in edit.expected and edit.found a label separator is
@@ -93,8 +97,9 @@ void tg_event_prepare(void);
 struct json_object* tg_event_object(const struct tg_event* ev);
 
 /**
- * Copy an event into one block of memory that holds everything it points to, except the rule
- * (rules live as long as their policy), so that another thread can encode it later. A worker
+ * Copy an event into one block of memory that holds everything it points to, the rule and its
+ * strings included (a policy may be replaced and freed before the copy is encoded), so that
+ * another thread can encode it later. A worker
  * thread hands the copy to the event writer, whose thread makes the object: the query path
  * pays for one allocation and a copy, not for building JSON.
  * @param ev: the event.
