@@ -32,6 +32,8 @@ struct tg_recent {
 	uint16_t tag[TG_RECENT_BUCKETS][TG_RECENT_WAYS];
 	/** mixed into the hash, so that nobody can aim names at one bucket */
 	uint64_t seed;
+	/** the generation of the policy the names were found clean by */
+	uint64_t generation;
 };
 
 /**
@@ -150,6 +152,16 @@ tg_recent_add(struct tg_recent* r, const uint8_t* wire, size_t len)
 	r->slot[b][0].len = (uint8_t)len;
 	memcpy(r->slot[b][0].wire, wire, len);
 	r->tag[b][0] = tg_recent_tag(h);
+}
+
+void
+tg_recent_sync(struct tg_recent* r, uint64_t generation)
+{
+	if(r->generation == generation)
+		return;
+	/* a tag of 0 is an empty slot: a lookup never reads the names */
+	memset(r->tag, 0, sizeof(r->tag));
+	r->generation = generation;
 }
 
 size_t

@@ -45,6 +45,13 @@ int tg_recent_has(const struct tg_recent* r, const uint8_t* wire, size_t len);
 void tg_recent_add(struct tg_recent* r, const uint8_t* wire, size_t len);
 
 /**
+ * Forget every name when the policy they were found clean by is no longer the one in force.
+ * @param r: the set.
+ * @param generation: the generation of the policy in force; a set starts at 0.
+ */
+void tg_recent_sync(struct tg_recent* r, uint64_t generation);
+
+/**
  * Bytes a set holds, for memory statistics.
  * @return: the size of one set.
  */
