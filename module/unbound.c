@@ -38,11 +38,13 @@
 
 #include "event.h"
 #include "geo.h"
+#include "live.h"
 #include "match.h"
 #include "name.h"
 #include "policy.h"
 #include "recent.h"
 #include "settings.h"
+#include "unbound_zone.h"
 #include "writer.h"
 
 /* The six functions dynlib looks up by name; the only symbols the module exports. */
@@ -76,8 +78,10 @@ size_t get_mem(struct module_env* env, int id);
 struct tg_env {
 	/** the settings in force */
 	struct tg_settings settings;
-	/** the policy; immutable */
-	struct tg_policy* policy;
+	/** the policy in force, replaced as its files and zones change (live.c) */
+	struct tg_live* live;
+	/** how live.c reads policy zones from Unbound's auth zones (unbound_zone.c) */
+	struct tg_live_zone_ops zone_ops;
 	/** the event writer; thread-safe */
 	struct tg_writer* writer;
 	/** client lookups flagged: one per reply sent, several clients may share one query */
@@ -131,6 +135,8 @@ struct tg_qstate {
 	enum tg_qkind kind;
 	/** the rule that matched */
 	const struct tg_rule* rule;
+	/** the policy version the rule is in, held until clear(); NULL for exchangers */
+	const struct tg_live_version* version;
 	/** the match */
 	struct tg_match match;
 	/** the action taken */
@@ -245,8 +251,9 @@ tg_env_free(struct tg_env* te)
 	for(i = 0; i < te->nrecent; i++)
 		tg_recent_free(te->recent[i]);
 	free(te->recent);
+	/* events copy their rules: the policies can go before the writer's queue */
+	tg_live_close(te->live);
 	tg_writer_close(te->writer);
-	tg_policy_free(te->policy);
 	tg_settings_clear(&te->settings);
 	free(te);
 }
@@ -290,6 +297,24 @@ static int tg_reply_cb(struct query_info* qinfo, struct module_qstate* qstate,
 	struct edns_option** opt_list_out, struct comm_reply* repinfo,
 	struct regional* region, struct timeval* start_time, int id, void* cb_arg);
 
+/**
+ * Say in Unbound's log what policy is in force and where events go.
+ * @param te: typoguard's state.
+ */
+static void
+tg_log_loaded(struct tg_env* te)
+{
+	struct tg_live_reader* rd;
+	const struct tg_live_version* v = tg_live_enter(te->live, &rd);
+	if(v)
+		log_info("typoguard: %zu protected and %zu allowed names from %s; "
+			"events to %s", v->policy->protected_count,
+			v->policy->count - v->policy->protected_count,
+			te->settings.source ? te->settings.source : "the embedded default",
+			te->settings.log_file);
+	tg_live_leave(rd);
+}
+
 int
 init(struct module_env* env, int id)
 {
@@ -301,13 +326,20 @@ init(struct module_env* env, int id)
 		log_err("typoguard: out of memory");
 		return 0;
 	}
+	te->zone_ops.serial = &tg_ub_zone_serial;
+	te->zone_ops.text = &tg_ub_zone_text;
+	te->zone_ops.swapped = &tg_ub_expire_flagged;
+	te->zone_ops.arg = env;
 	if(tg_read_settings(&te->settings, &err) != TG_OK ||
-		tg_settings_policy(&te->settings, &te->policy, &err) != TG_OK ||
-		tg_open_writer(te, &err) != TG_OK) {
+		tg_open_writer(te, &err) != TG_OK ||
+		tg_live_open(&te->settings, &te->zone_ops, &tg_log, te->writer, &te->live,
+			&err) != TG_OK) {
 		log_err("typoguard: %s", err.msg);
 		tg_env_free(te);
 		return 0;
 	}
+	if(tg_live_start(te->live) != TG_OK)
+		log_err("typoguard: cannot start the policy thread: the policy stays as loaded");
 	te->id_base = ((uint64_t)arc4random() << 32) | arc4random();
 	tg_event_prepare();
 	if(pthread_mutex_init(&te->recent_lock, NULL) == 0) {
@@ -321,11 +353,7 @@ init(struct module_env* env, int id)
 		log_err("typoguard: cannot register the reply callbacks");
 		return 0; /* deinit deletes what was registered and frees te */
 	}
-	log_info("typoguard: %zu protected and %zu allowed names from %s; "
-		"events to %s", te->policy->protected_count,
-		te->policy->count - te->policy->protected_count,
-		te->settings.source ? te->settings.source : "the embedded default",
-		te->settings.log_file);
+	tg_log_loaded(te);
 	return 1;
 }
 
@@ -367,14 +395,14 @@ tg_from_client(struct module_qstate* qstate)
 
 /**
  * Match a query name against the policy.
- * @param te: typoguard's state.
+ * @param p: the policy in force, inside a read (tg_live_enter()).
  * @param qinfo: the question.
  * @param m: receives the match.
  * @param clean: if not NULL, set to 1 when the name is no typo, whatever the type.
  * @return: the rule that matched and intercepts this type, or NULL.
  */
 static const struct tg_rule*
-tg_check(struct tg_env* te, struct query_info* qinfo, struct tg_match* m, int* clean)
+tg_check(const struct tg_policy* p, struct query_info* qinfo, struct tg_match* m, int* clean)
 {
 	struct tg_name name;
 	const struct tg_rule* rule;
@@ -382,12 +410,12 @@ tg_check(struct tg_env* te, struct query_info* qinfo, struct tg_match* m, int* c
 		return NULL;
 	if(tg_name_from_wire(&name, qinfo->qname, qinfo->qname_len) != TG_OK)
 		return NULL;
-	if(tg_matcher_match(te->policy->matcher, &name, m) != TG_VERDICT_TYPO) {
+	if(tg_matcher_match(p->matcher, &name, m) != TG_VERDICT_TYPO) {
 		if(clean)
 			*clean = 1;
 		return NULL;
 	}
-	rule = &te->policy->rules[m->id];
+	rule = &p->rules[m->id];
 	if(!tg_qtypes_has(&rule->qtypes, qinfo->qtype))
 		return NULL;
 	return rule;
@@ -449,21 +477,29 @@ static void
 tg_handle_new(struct module_qstate* qstate, int id)
 {
 	struct tg_env* te = tg_env_get(qstate->env, id);
+	const struct tg_live_version* v;
+	struct tg_live_reader* rd;
 	struct tg_qstate* tq;
 	struct tg_match m;
 	const struct tg_rule* rule;
 	qstate->ext_state[id] = module_wait_module;
-	if(!te || !tg_from_client(qstate))
+	if(!te || !tg_from_client(qstate) || !(v = tg_live_enter(te->live, &rd)))
 		return;
-	if(!(rule = tg_check(te, &qstate->qinfo, &m, NULL))) {
+	if(!(rule = tg_check(v->policy, &qstate->qinfo, &m, NULL))) {
+		tg_live_leave(rd);
 		qstate->minfo[id] = (void*)&tg_unflagged;
 		return;
 	}
 	if(!(tq = regional_alloc_zero(qstate->region, sizeof(*tq)))) {
+		tg_live_leave(rd);
 		log_err("typoguard: out of memory for a flagged query");
 		qstate->ext_state[id] = module_error;
 		return;
 	}
+	/* the rule stays valid until clear() lets go of its version */
+	tg_live_hold(te->live, v);
+	tg_live_leave(rd);
+	tq->version = v;
 	tq->kind = TG_Q_CLIENT;
 	tq->rule = rule;
 	tq->match = m;
@@ -548,8 +584,17 @@ inform_super(struct module_qstate* qstate, int id, struct module_qstate* super)
 void
 clear(struct module_qstate* qstate, int id)
 {
-	if(qstate)
-		qstate->minfo[id] = NULL;
+	struct tg_qstate* tq;
+	struct tg_env* te;
+	if(!qstate)
+		return;
+	tq = (struct tg_qstate*)qstate->minfo[id];
+	if(tq && tq != &tg_unflagged && tq->version &&
+		(te = tg_env_get(qstate->env, id)) != NULL) {
+		tg_live_release(te->live, tq->version);
+		tq->version = NULL;
+	}
+	qstate->minfo[id] = NULL;
 }
 
 size_t
@@ -564,7 +609,7 @@ get_mem(struct module_env* env, int id)
 		n = te->nrecent;
 		pthread_mutex_unlock(&te->recent_lock);
 	}
-	return sizeof(*te) + tg_policy_memory(te->policy) + n * tg_recent_memory();
+	return sizeof(*te) + tg_live_memory(te->live) + n * tg_recent_memory();
 }
 
 /**
@@ -766,6 +811,9 @@ tg_event_fill(struct tg_event* ev, struct tg_name* name, struct query_info* qinf
 	ev->resolved_count = c->resolved.count;
 	ev->rule = tq->rule;
 	ev->match = &tq->match;
+	if(tq->version && tq->rule)
+		ev->has_policy_serial = tg_policy_source_serial(tq->version->policy,
+			tq->rule->file, &ev->policy_serial);
 	return 1;
 }
 
@@ -856,22 +904,27 @@ tg_thread_recent(struct tg_env* te)
 
 /**
  * Check a question answered from Unbound's cache. Those are popular names, asked again and
- * again: a name this thread already found clean is not matched again.
+ * again: a name this thread already found clean by this version of the policy is not matched
+ * again.
  * @param te: typoguard's state.
+ * @param v: the policy in force, inside a read.
  * @param qinfo: the question.
  * @param m: receives the match.
  * @return: the rule that matched and intercepts this type, or NULL.
  */
 static const struct tg_rule*
-tg_check_cached(struct tg_env* te, struct query_info* qinfo, struct tg_match* m)
+tg_check_cached(struct tg_env* te, const struct tg_live_version* v, struct query_info* qinfo,
+	struct tg_match* m)
 {
 	struct tg_recent* r = tg_thread_recent(te);
 	const struct tg_rule* rule;
 	int clean = 0;
+	if(r)
+		tg_recent_sync(r, v->generation);
 	if(r && qinfo->qclass == LDNS_RR_CLASS_IN &&
 		tg_recent_has(r, qinfo->qname, qinfo->qname_len))
 		return NULL;
-	rule = tg_check(te, qinfo, m, &clean);
+	rule = tg_check(v->policy, qinfo, m, &clean);
 	if(r && clean)
 		tg_recent_add(r, qinfo->qname, qinfo->qname_len);
 	return rule;
@@ -893,6 +946,7 @@ tg_reply_cb(struct query_info* qinfo, struct module_qstate* qstate,
 	struct regional* region, struct timeval* start_time, int id, void* cb_arg)
 {
 	struct tg_env* te = (struct tg_env*)cb_arg;
+	struct tg_live_reader* rd = NULL;
 	struct tg_collect* c;
 	struct tg_qstate unseen;
 	struct tg_qstate* tq;
@@ -905,12 +959,19 @@ tg_reply_cb(struct query_info* qinfo, struct module_qstate* qstate,
 			return 1;
 	} else {
 		memset(&unseen, 0, sizeof(unseen));
-		if(!(unseen.rule = tg_check_cached(te, qinfo, &unseen.match)))
+		/* the rule is used until the event is copied: all inside one read */
+		if(!(unseen.version = tg_live_enter(te->live, &rd)))
 			return 1;
+		if(!(unseen.rule = tg_check_cached(te, unseen.version, qinfo,
+			&unseen.match))) {
+			tg_live_leave(rd);
+			return 1;
+		}
 		unseen.action = TG_ACTION_LOG;
 		tq = &unseen;
 	}
 	if(!(c = regional_alloc_zero(region, sizeof(*c)))) {
+		tg_live_leave(rd);
 		atomic_fetch_add(&te->encode_failed, 1);
 		log_err("typoguard: out of memory: event not written");
 		return 1;
@@ -918,6 +979,7 @@ tg_reply_cb(struct query_info* qinfo, struct module_qstate* qstate,
 	c->region = region;
 	c->ttl_base = qstate ? 0 : time(NULL);
 	tg_emit(te, qinfo, tq, rep, rcode, repinfo, c);
+	tg_live_leave(rd);
 	return 1;
 }
 
@@ -969,6 +1031,9 @@ tg_background_start(struct tg_env* te, struct module_qstate* qstate,
 		return; /* it runs without typoguard state: nothing reported, nothing cached */
 	}
 	tg_event_id(te, tq->first_event);
+	/* the client's hold keeps the version until this one holds it too */
+	tg_live_hold(te->live, tq->version);
+	bq->version = tq->version;
 	bq->kind = TG_Q_BACKGROUND;
 	bq->rule = tq->rule;
 	bq->match = tq->match;
