@@ -745,6 +745,7 @@ tg_live_open(const struct tg_settings* s, const struct tg_live_zone_ops* zones,
 	}
 	look(l, &l->seen);
 	if((r = build(l, &l->seen, &p, err)) != TG_OK) {
+		tg_settings_policy_error(s, r, err);
 		tg_live_close(l);
 		return r;
 	}

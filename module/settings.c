@@ -636,14 +636,22 @@ tg_settings_policy(const struct tg_settings* s, struct tg_policy** out,
 	struct tg_error* err)
 {
 	enum tg_err r;
-	size_t i;
 	if(s->policy_files == 0 && s->policy_zones == 0)
 		return tg_policy_load_string(tg_default_policy, TG_DEFAULT_POLICY_LABEL,
 			&s->qtypes, out, err);
 	r = tg_policy_load((const char* const*)s->policy_file, s->policy_files, &s->qtypes,
 		out, err);
+	if(r != TG_OK)
+		tg_settings_policy_error(s, r, err);
+	return r;
+}
+
+void
+tg_settings_policy_error(const struct tg_settings* s, enum tg_err r, struct tg_error* err)
+{
+	size_t i;
 	/* a message about a whole file (missing, listed twice) names the line listing it */
-	for(i = 0; r != TG_OK && s->source && i < s->policy_files; i++) {
+	for(i = 0; s->source && i < s->policy_files; i++) {
 		size_t n = strlen(s->policy_file[i]);
 		if(strncmp(err->msg, s->policy_file[i], n) == 0 && strncmp(err->msg + n, ": ", 2)
 			== 0) {
@@ -653,7 +661,6 @@ tg_settings_policy(const struct tg_settings* s, struct tg_policy** out,
 			break;
 		}
 	}
-	return r;
 }
 
 void

@@ -106,6 +106,15 @@ enum tg_err tg_settings_policy(const struct tg_settings* s, struct tg_policy** o
 	struct tg_error* err);
 
 /**
+ * Make an error about a whole policy file (missing, listed twice) name the line of the
+ * settings file that lists it: "settings:line: policy-file: file: problem".
+ * @param s: the settings.
+ * @param r: the error code.
+ * @param err: the error, changed in place.
+ */
+void tg_settings_policy_error(const struct tg_settings* s, enum tg_err r, struct tg_error* err);
+
+/**
  * The settings file read when TYPOGUARD_CONF is not set.
  * @return: the path configure chose (TG_DEFAULT_CONF), a static string.
  */
