@@ -15,6 +15,7 @@
 #include "name.h"
 #include "policy.h"
 #include "settings.h"
+#include "report.h"
 
 /** exit status: a name could not be read */
 #define TG_EXIT_BADNAME 1
@@ -400,6 +401,8 @@ main(int argc, char** argv)
 		return cmd_check(argc - 1, argv + 1);
 	if(strcmp(argv[1], "variants") == 0)
 		return cmd_variants(argc - 1, argv + 1);
+	if(strcmp(argv[1], "report") == 0)
+		return tg_cmd_report(argc - 1, argv + 1);
 	if(strcmp(argv[1], "--version") == 0)
 		return version();
 	if(strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {

@@ -1,0 +1,749 @@
+/* tools/report_event.c - pick the fields of one event line that the report needs, and count them. */
+/* Copyright (c) 2026, the typoguard authors. BSD 3-clause licence, see COPYING. */
+
+#include "tgconfig.h"
+#include <arpa/inet.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include "report.h"
+
+/** longest field value the report interns (names, addresses, mnemonics, place names) */
+#define RP_FIELD_MAX 1024
+/** microseconds in an hour */
+#define RP_HOUR_USEC (3600LL * RP_USEC)
+/** the kind in a seen-set key for the clients of a protected name */
+#define RP_SEEN_PROT_CLIENT 7
+/** the kind in a seen-set key for the clients whose MX lookups of its typos were answered */
+#define RP_SEEN_PROT_LEAK 6
+/** the kinds in a seen-set key for a typo: clients, networks, days */
+enum { RP_SEEN_CLIENT = 1, RP_SEEN_NET, RP_SEEN_DAY };
+
+/** a string value of the line: its bytes between the quotes */
+struct rp_field {
+	/** the bytes, NULL when the field is absent */
+	const char* s;
+	/** their number */
+	size_t n;
+	/** whether they hold escapes */
+	int esc;
+};
+
+/** one address an answer pointed to */
+struct rp_place {
+	/** country code, AS number (text) and AS organisation */
+	struct rp_field country, asn, asorg;
+};
+
+/** the fields of an event the report uses */
+struct rp_event {
+	struct rp_field ts, kind, action, module, client_ip, site, country, qname, qtype, rcode,
+		protected_, typo, op, expected, found, position;
+	/** typoguard.policy.serial, -1 if absent */
+	int64_t serial;
+	/** MX records in dns.answers */
+	int mx_records;
+	/** entries of typoguard.resolved seen (at most RP_RESOLVED_MAX) */
+	int nres;
+	/** typoguard.resolved, in order; last, so that most of the event is cleared at once */
+	struct rp_place res[RP_RESOLVED_MAX];
+};
+
+/** whether member d of a path is the literal k */
+#define RP_KEY(p, d, k) ((p)->key[d] && (p)->klen[d] == sizeof(k) - 1 && \
+	memcmp((p)->key[d], k, sizeof(k) - 1) == 0)
+
+/** keep a string value */
+static void
+rp_keep(struct rp_field* f, enum rp_jtype t, const char* s, size_t n, int esc)
+{
+	if(t != RP_J_STR && t != RP_J_NUM)
+		return;
+	f->s = s;
+	f->n = n;
+	f->esc = esc;
+}
+
+/** the fields of "typoguard" (depth >= 2) */
+static void
+rp_pick_typoguard(struct rp_event* e, const struct rp_path* p, enum rp_jtype t, const char* s,
+	size_t n, int esc)
+{
+	int d = p->depth, i;
+	if(d == 2 && RP_KEY(p, 1, "protected"))
+		rp_keep(&e->protected_, t, s, n, esc);
+	else if(d == 2 && RP_KEY(p, 1, "typo"))
+		rp_keep(&e->typo, t, s, n, esc);
+	else if(d == 3 && RP_KEY(p, 1, "edit")) {
+		if(RP_KEY(p, 2, "op"))
+			rp_keep(&e->op, t, s, n, esc);
+		else if(RP_KEY(p, 2, "expected"))
+			rp_keep(&e->expected, t, s, n, esc);
+		else if(RP_KEY(p, 2, "found"))
+			rp_keep(&e->found, t, s, n, esc);
+		else if(RP_KEY(p, 2, "position") && t == RP_J_NUM)
+			rp_keep(&e->position, t, s, n, esc);
+	} else if(d == 3 && RP_KEY(p, 1, "policy") && RP_KEY(p, 2, "serial") && t == RP_J_NUM)
+		e->serial = strtoll(s, NULL, 10);
+	else if(d >= 5 && RP_KEY(p, 1, "resolved") && (i = p->idx[2]) >= 0 &&
+		i < RP_RESOLVED_MAX) {
+		if(i >= e->nres) {
+			/* rp_take_line clears the event only up to res */
+			memset(&e->res[e->nres], 0, (size_t)(i + 1 - e->nres) * sizeof(e->res[0]));
+			e->nres = i + 1;
+		}
+		if(d == 5 && RP_KEY(p, 3, "geo") && RP_KEY(p, 4, "country_iso_code"))
+			rp_keep(&e->res[i].country, t, s, n, esc);
+		else if(d == 5 && RP_KEY(p, 3, "as") && RP_KEY(p, 4, "number"))
+			rp_keep(&e->res[i].asn, t, s, n, esc);
+		else if(d == 6 && RP_KEY(p, 3, "as") && RP_KEY(p, 5, "name"))
+			rp_keep(&e->res[i].asorg, t, s, n, esc);
+	}
+}
+
+/** the fields of "dns" (depth >= 2) */
+static void
+rp_pick_dns(struct rp_event* e, const struct rp_path* p, enum rp_jtype t, const char* s,
+	size_t n, int esc)
+{
+	int d = p->depth;
+	if(d == 3 && RP_KEY(p, 1, "question")) {
+		if(RP_KEY(p, 2, "name"))
+			rp_keep(&e->qname, t, s, n, esc);
+		else if(RP_KEY(p, 2, "type"))
+			rp_keep(&e->qtype, t, s, n, esc);
+	} else if(d == 2 && RP_KEY(p, 1, "response_code"))
+		rp_keep(&e->rcode, t, s, n, esc);
+	else if(d == 4 && RP_KEY(p, 1, "answers") && RP_KEY(p, 3, "type") && n == 2 &&
+		memcmp(s, "MX", 2) == 0)
+		e->mx_records++;
+}
+
+/** the scanner's callback: keep the fields the report uses */
+static void
+rp_pick(void* arg, const struct rp_path* p, enum rp_jtype t, const char* s, size_t n, int esc)
+{
+	struct rp_event* e = arg;
+	int d = p->depth;
+	if(d == 1) {
+		if(RP_KEY(p, 0, "@timestamp"))
+			rp_keep(&e->ts, t, s, n, esc);
+	} else if(RP_KEY(p, 0, "typoguard"))
+		rp_pick_typoguard(e, p, t, s, n, esc);
+	else if(RP_KEY(p, 0, "dns"))
+		rp_pick_dns(e, p, t, s, n, esc);
+	else if(RP_KEY(p, 0, "event") && d == 2) {
+		if(RP_KEY(p, 1, "kind"))
+			rp_keep(&e->kind, t, s, n, esc);
+		else if(RP_KEY(p, 1, "action"))
+			rp_keep(&e->action, t, s, n, esc);
+		else if(RP_KEY(p, 1, "module"))
+			rp_keep(&e->module, t, s, n, esc);
+	} else if(RP_KEY(p, 0, "client")) {
+		if(d == 2 && RP_KEY(p, 1, "ip"))
+			rp_keep(&e->client_ip, t, s, n, esc);
+		else if(d == 3 && RP_KEY(p, 1, "geo") && RP_KEY(p, 2, "name"))
+			rp_keep(&e->site, t, s, n, esc);
+		else if(d == 3 && RP_KEY(p, 1, "geo") && RP_KEY(p, 2, "country_iso_code"))
+			rp_keep(&e->country, t, s, n, esc);
+	}
+}
+
+/** whether a field is the literal k */
+#define RP_IS(f, k) ((f).s && !(f).esc && (f).n == sizeof(k) - 1 && \
+	memcmp((f).s, k, sizeof(k) - 1) == 0)
+
+/**
+ * Intern a field's text, escapes decoded.
+ * @param r: the report.
+ * @param f: the field; absent or empty gives 0.
+ * @param id: receives the number.
+ * @return: 0, or -1 if out of memory or too long.
+ */
+static int
+rp_field_id(struct rp_report* r, const struct rp_field* f, uint32_t* id)
+{
+	char buf[RP_FIELD_MAX + 1];
+	size_t n;
+	*id = 0;
+	if(!f->s || f->n == 0)
+		return 0;
+	if(f->n > RP_FIELD_MAX)
+		return -1;
+	if(!f->esc)
+		return (*id = rp_intern(&r->strs, f->s, f->n)) ? 0 : -1;
+	n = rp_unescape(buf, f->s, f->n);
+	return (*id = rp_intern(&r->strs, buf, n)) ? 0 : -1;
+}
+
+/**
+ * Intern a name lowercased (ASCII only, as DNS compares names), for the keys that gather
+ * the spellings of one name.
+ * @param r: the report.
+ * @param f: the name.
+ * @param id: receives the number of the lowercased text, 0 for an absent field.
+ * @return: 0, or -1 if out of memory or too long.
+ */
+static int
+rp_field_key(struct rp_report* r, const struct rp_field* f, uint32_t* id)
+{
+	char buf[RP_FIELD_MAX + 1];
+	size_t n, i;
+	*id = 0;
+	if(!f->s || f->n == 0)
+		return 0;
+	if(f->n > RP_FIELD_MAX)
+		return -1;
+	if(f->esc)
+		n = rp_unescape(buf, f->s, f->n);
+	else
+		memcpy(buf, f->s, n = f->n);
+	for(i = 0; i < n; i++)
+		if(buf[i] >= 'A' && buf[i] <= 'Z')
+			buf[i] = (char)(buf[i] - 'A' + 'a');
+	return (*id = rp_intern(&r->strs, buf, n)) ? 0 : -1;
+}
+
+/**
+ * Intern a field that takes few values, remembering the last one.
+ * @param r: the report.
+ * @param f: the field.
+ * @param m: which memo.
+ * @param lower: 1 to intern it lowercased (rp_field_key()), else as it is.
+ * @param id: receives the number, 0 for an absent field.
+ * @return: 0, or -1 if out of memory or too long.
+ */
+static int
+rp_field_memo(struct rp_report* r, const struct rp_field* f, enum rp_memo_field m, int lower,
+	uint32_t* id)
+{
+	struct rp_memo* mo = &r->memo[m];
+	if(f->s && f->n && f->n == mo->n && memcmp(f->s, mo->text, f->n) == 0) {
+		*id = mo->sid;
+		return 0;
+	}
+	if((lower ? rp_field_key(r, f, id) : rp_field_id(r, f, id)) != 0)
+		return -1;
+	if(f->s && f->n && f->n <= RP_MEMO_MAX) {
+		memcpy(mo->text, f->s, f->n);
+		mo->n = f->n;
+		mo->sid = *id;
+	}
+	return 0;
+}
+
+/** add one to a count in a typo's small tables; -1 if out of memory */
+static int
+rp_count_add(struct rp_typo* t, enum rp_kind kind, uint32_t sid)
+{
+	uint32_t i;
+	struct rp_count* c;
+	for(i = 0; i < t->ncounts; i++)
+		if(t->counts[i].sid == sid && t->counts[i].kind == (uint32_t)kind) {
+			t->counts[i].n++;
+			return 0;
+		}
+	if(t->ncounts == t->cap) {
+		uint32_t cap = t->cap ? t->cap * 2 : 8;
+		if(!(c = realloc(t->counts, cap * sizeof(*c))))
+			return -1;
+		t->counts = c;
+		t->cap = cap;
+	}
+	c = &t->counts[t->ncounts++];
+	c->kind = (uint32_t)kind;
+	c->sid = sid;
+	c->n = 1;
+	return 0;
+}
+
+/** mark a value seen for a typo; returns 1 the first time, 0 after, -1 if out of memory */
+static int
+rp_seen(struct rp_report* r, uint64_t owner, unsigned kind, uint32_t value)
+{
+	int added;
+	if(!rp_map_put(&r->seen, (owner << 35) | ((uint64_t)kind << 32) | value, &added))
+		return -1;
+	return added;
+}
+
+/**
+ * Make room in the arrays indexed by string number for every string interned so far.
+ * @param r: the report.
+ * @return: 0, or -1 if out of memory.
+ */
+static int
+rp_of_room(struct rp_report* r)
+{
+	uint32_t cap = r->of_cap ? r->of_cap : 1024, *a[3];
+	int i;
+	if(r->strs.n <= r->of_cap)
+		return 0;
+	while(cap < r->strs.n)
+		cap *= 2;
+	a[0] = r->prot_of;
+	a[1] = r->client_of;
+	a[2] = r->typo_of;
+	for(i = 0; i < 3; i++) {
+		uint32_t* n = realloc(a[i], cap * sizeof(*n));
+		if(!n)
+			return -1;
+		memset(n + r->of_cap, 0, (cap - r->of_cap) * sizeof(*n));
+		a[i] = n;
+		if(i == 0)
+			r->prot_of = n;
+		else if(i == 1)
+			r->client_of = n;
+		else
+			r->typo_of = n;
+	}
+	r->of_cap = cap;
+	return 0;
+}
+
+/** the protected name's index by its lowercased name, added if new as spelled; -1 if out of
+ * memory */
+static int64_t
+rp_prot_get(struct rp_report* r, uint32_t key, const struct rp_field* f)
+{
+	struct rp_prot* p;
+	uint32_t name;
+	if(key < r->of_cap && r->prot_of[key])
+		return (int64_t)r->prot_of[key] - 1;
+	if(rp_field_id(r, f, &name) != 0 || rp_of_room(r) != 0)
+		return -1;
+	if(r->nprots == r->prots_cap) {
+		uint32_t cap = r->prots_cap ? r->prots_cap * 2 : 16;
+		if(!(p = realloc(r->prots, cap * sizeof(*p))))
+			return -1;
+		r->prots = p;
+		r->prots_cap = cap;
+	}
+	p = &r->prots[r->nprots];
+	memset(p, 0, sizeof(*p));
+	p->name = name;
+	p->hour = UINT32_MAX;
+	r->prot_of[key] = ++r->nprots;
+	return (int64_t)r->nprots - 1;
+}
+
+/** the typo's index by its lowercased name, added if new as spelled (create 0: -2 when
+ * absent); -1 if out of memory */
+static int64_t
+rp_typo_get(struct rp_report* r, uint32_t prot, uint32_t lower, const struct rp_field* f,
+	int create)
+{
+	int added;
+	uint64_t key = ((uint64_t)prot << 32) | lower, *v;
+	struct rp_typo* t;
+	struct rp_prot* p = &r->prots[prot];
+	uint32_t name, i;
+	if(lower < r->of_cap && (i = r->typo_of[lower]) != 0 && r->typos[i - 1].prot == prot)
+		return (int64_t)i - 1;
+	if(!create)
+		return (v = rp_map_get(&r->typo_idx, key)) ? (int64_t)*v : -2;
+	if(!(v = rp_map_put(&r->typo_idx, key, &added)))
+		return -1;
+	if(!added)
+		return (int64_t)*v;
+	if(rp_field_id(r, f, &name) != 0 || rp_of_room(r) != 0)
+		return -1;
+	if(!r->typo_of[lower])
+		r->typo_of[lower] = r->ntypos + 1;
+	if(r->ntypos == r->typos_cap) {
+		uint32_t cap = r->typos_cap ? r->typos_cap * 2 : 256;
+		if(!(t = realloc(r->typos, cap * sizeof(*t))))
+			return -1;
+		r->typos = t;
+		r->typos_cap = cap;
+	}
+	if(p->ntypos == p->cap) {
+		uint32_t cap = p->cap ? p->cap * 2 : 16, *a;
+		if(!(a = realloc(p->typos, cap * sizeof(*a))))
+			return -1;
+		p->typos = a;
+		p->cap = cap;
+	}
+	t = &r->typos[r->ntypos];
+	memset(t, 0, sizeof(*t));
+	t->prot = prot;
+	t->name = name;
+	t->position = -1;
+	t->first = INT64_MAX;
+	t->last = INT64_MIN;
+	t->last_day = UINT32_MAX;
+	p->typos[p->ntypos++] = r->ntypos;
+	*v = r->ntypos++;
+	return (int64_t)*v;
+}
+
+/** the network of an address: its /24 (IPv4) or /64 (IPv6), interned; 0 if not an address */
+static uint32_t
+rp_network(struct rp_report* r, const char* ip)
+{
+	unsigned char a[16];
+	char buf[INET6_ADDRSTRLEN + 8];
+	size_t n;
+	if(inet_pton(AF_INET, ip, a) == 1) {
+		a[3] = 0;
+		inet_ntop(AF_INET, a, buf, sizeof(buf));
+		n = strlen(buf);
+		memcpy(buf + n, "/24", 4);
+	} else if(inet_pton(AF_INET6, ip, a) == 1) {
+		memset(a + 8, 0, 8);
+		inet_ntop(AF_INET6, a, buf, sizeof(buf));
+		n = strlen(buf);
+		memcpy(buf + n, "/64", 4);
+	} else
+		return 0;
+	return rp_intern(&r->strs, buf, strlen(buf));
+}
+
+/** the client's index, added if new with its site and country (a client known without
+ * them gets them from a later event); -1 if out of memory */
+static int64_t
+rp_client_get(struct rp_report* r, uint32_t ip, const struct rp_event* e)
+{
+	struct rp_client* c;
+	uint32_t site, country;
+	if(ip < r->of_cap && r->client_of[ip]) {
+		c = &r->clients[r->client_of[ip] - 1];
+		if((!c->site && e->site.s && rp_field_memo(r, &e->site, RP_M_SITE, 0, &c->site)) ||
+			(!c->country && e->country.s &&
+			rp_field_memo(r, &e->country, RP_M_COUNTRY, 0, &c->country)))
+			return -1;
+		return (int64_t)r->client_of[ip] - 1;
+	}
+	if(rp_field_memo(r, &e->site, RP_M_SITE, 0, &site) != 0 ||
+		rp_field_memo(r, &e->country, RP_M_COUNTRY, 0, &country) != 0)
+		return -1;
+	if(r->nclients == r->clients_cap) {
+		uint32_t cap = r->clients_cap ? r->clients_cap * 2 : 256;
+		if(!(c = realloc(r->clients, cap * sizeof(*c))))
+			return -1;
+		r->clients = c;
+		r->clients_cap = cap;
+	}
+	c = &r->clients[r->nclients];
+	c->ip = ip;
+	c->site = site;
+	c->country = country;
+	c->lookups = 0;
+	c->net = rp_network(r, rp_str(r, ip));
+	if(rp_of_room(r) != 0)
+		return -1;
+	r->client_of[ip] = ++r->nclients;
+	return (int64_t)r->nclients - 1;
+}
+
+/**
+ * The number of an address's AS, "AS64500 Example Typo Registry B.V.", remembering the last.
+ * @param r: the report.
+ * @param pl: the address.
+ * @param id: receives the number.
+ * @return: 0, or -1 if out of memory.
+ */
+static int
+rp_as_id(struct rp_report* r, const struct rp_place* pl, uint32_t* id)
+{
+	char as[RP_FIELD_MAX + 32], org[RP_FIELD_MAX + 1];
+	struct rp_memo* mo = &r->memo[RP_M_AS];
+	size_t an = pl->asn.s ? pl->asn.n : 0, on = pl->asorg.s ? pl->asorg.n : 0;
+	/* the memo holds the number's text, a NUL, the organisation's text */
+	if(an + on + 1 <= RP_MEMO_MAX && mo->n == an + on + 1 && memcmp(mo->text, pl->asn.s, an) == 0 &&
+		mo->text[an] == 0 && memcmp(mo->text + an + 1, pl->asorg.s, on) == 0) {
+		*id = mo->sid;
+		return 0;
+	}
+	org[0] = 0;
+	if(on && on <= RP_FIELD_MAX)
+		rp_unescape(org, pl->asorg.s, on);
+	snprintf(as, sizeof(as), "%s%.*s%s%s", an ? "AS" : "", (int)an, an ? pl->asn.s : "",
+		an && org[0] ? " " : "", org);
+	if(!(*id = rp_intern(&r->strs, as, strlen(as))))
+		return -1;
+	if(an + on + 1 <= RP_MEMO_MAX) {
+		memcpy(mo->text, pl->asn.s, an);
+		mo->text[an] = 0;
+		memcpy(mo->text + an + 1, pl->asorg.s, on);
+		mo->n = an + on + 1;
+		mo->sid = *id;
+	}
+	return 0;
+}
+
+/** count where the answers pointed: countries and AS, in the typo and in the totals */
+static int
+rp_take_places(struct rp_report* r, struct rp_typo* t, const struct rp_event* e)
+{
+	uint32_t country, asid;
+	int i;
+	for(i = 0; i < e->nres; i++) {
+		const struct rp_place* pl = &e->res[i];
+		if(rp_field_memo(r, &pl->country, RP_M_RCOUNTRY, 0, &country) != 0)
+			return -1;
+		if(country && rp_count_add(t, RP_RCOUNTRY, country) != 0)
+			return -1;
+		if(!pl->asn.s && !pl->asorg.s)
+			continue;
+		if(rp_as_id(r, pl, &asid) != 0 || rp_count_add(t, RP_RAS, asid) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/** the edit of a typo's first lookup */
+static int
+rp_take_edit(struct rp_report* r, struct rp_typo* t, const struct rp_event* e)
+{
+	if(t->op || !e->op.s)
+		return 0;
+	if(rp_field_id(r, &e->op, &t->op) != 0 || rp_field_id(r, &e->expected, &t->expected) != 0 ||
+		rp_field_id(r, &e->found, &t->found) != 0)
+		return -1;
+	/* "" is a value here (a deletion finds nothing); 0 stands for it */
+	if(e->position.s)
+		t->position = (int)strtol(e->position.s, NULL, 10);
+	return 0;
+}
+
+/** count the client of a lookup: its distinct sightings for the typo and protected name */
+static int
+rp_take_client(struct rp_report* r, struct rp_typo* t, uint32_t ti, const struct rp_event* e)
+{
+	uint32_t ip;
+	struct rp_client* c;
+	int64_t ci;
+	int k;
+	if(rp_field_id(r, &e->client_ip, &ip) != 0 || !ip)
+		return ip ? -1 : 0;
+	if((ci = rp_client_get(r, ip, e)) < 0)
+		return -1;
+	/* sites as the events name them: a client's site may change (a move, a new database) */
+	if(e->site.s) {
+		uint32_t site, before;
+		if(rp_field_memo(r, &e->site, RP_M_SITE, 0, &site) != 0)
+			return -1;
+		before = t->ncounts;
+		if(site && rp_count_add(t, RP_SITE, site) != 0)
+			return -1;
+		t->sites += t->ncounts - before;
+	}
+	c = &r->clients[ci];
+	c->lookups++;
+	if(RP_IS(e->action, "log") && RP_IS(e->qtype, "MX") && RP_IS(e->rcode, "NOERROR")) {
+		if((k = rp_seen(r, t->prot, RP_SEEN_PROT_LEAK, (uint32_t)ci)) < 0)
+			return -1;
+		r->prots[t->prot].mx_leak_clients += (uint64_t)k;
+	}
+	if((k = rp_seen(r, ti, RP_SEEN_CLIENT, (uint32_t)ci)) < 0)
+		return -1;
+	if(!k)
+		return 0;
+	t->clients++;
+	if((k = rp_seen(r, t->prot, RP_SEEN_PROT_CLIENT, (uint32_t)ci)) < 0)
+		return -1;
+	r->prots[t->prot].clients += (uint64_t)k;
+	if(c->net && (k = rp_seen(r, ti, RP_SEEN_NET, c->net)) != 0) {
+		if(k < 0)
+			return -1;
+		t->networks++;
+	}
+	return 0;
+}
+
+/** the counts of a lookup's qtype, action and response code */
+static int
+rp_take_counts(struct rp_report* r, struct rp_typo* t, const struct rp_event* e)
+{
+	uint32_t qtype, action, rcode;
+	int logged = RP_IS(e->action, "log"), mx = RP_IS(e->qtype, "MX");
+	int noerror = RP_IS(e->rcode, "NOERROR");
+	struct rp_prot* p = &r->prots[t->prot];
+	if(rp_field_memo(r, &e->qtype, RP_M_QTYPE, 0, &qtype) != 0 ||
+		rp_field_memo(r, &e->action, RP_M_ACTION, 0, &action) != 0 ||
+		rp_field_memo(r, &e->rcode, RP_M_RCODE, 0, &rcode) != 0)
+		return -1;
+	if((qtype && rp_count_add(t, RP_QTYPE, qtype) != 0) ||
+		rp_count_add(t, RP_ACTION, action) != 0 ||
+		(rcode && rp_count_add(t, RP_RCODE, rcode) != 0))
+		return -1;
+	t->lookups++;
+	p->lookups++;
+	t->mx += (uint64_t)mx;
+	t->mx_records += (uint64_t)e->mx_records;
+	if(logged) {
+		t->logged++;
+		p->logged++;
+		t->noerror_log += (uint64_t)noerror;
+		t->mx_answered += (uint64_t)(mx && noerror);
+	} else
+		p->blocked++;
+	return 0;
+}
+
+int
+rp_flush_hour(struct rp_report* r, struct rp_prot* p)
+{
+	uint64_t* v;
+	if(p->hour_lookups == 0)
+		return 0;
+	if(!(v = rp_map_put(&r->hours, ((uint64_t)p->name << 32) | p->hour, NULL)))
+		return -1;
+	*v += p->hour_lookups;
+	p->hour_lookups = 0;
+	return 0;
+}
+
+/** a client lookup: count it under its protected name and typo */
+static int
+rp_take_lookup(struct rp_report* r, const struct rp_event* e, int64_t when)
+{
+	const struct rp_field* tf = e->typo.s ? &e->typo : &e->qname;
+	uint32_t pkey, tkey, day, hour = (uint32_t)(when / RP_HOUR_USEC);
+	int64_t pi, ti;
+	struct rp_typo* t;
+	struct rp_prot* p;
+	int k;
+	if(rp_field_memo(r, &e->protected_, RP_M_PROT, 1, &pkey) != 0 ||
+		rp_field_key(r, tf, &tkey) != 0 || (pi = rp_prot_get(r, pkey, &e->protected_)) < 0 ||
+		(ti = rp_typo_get(r, (uint32_t)pi, tkey, tf, 1)) < 0)
+		return -1;
+	t = &r->typos[ti];
+	if(rp_take_counts(r, t, e) != 0 || rp_take_edit(r, t, e) != 0 ||
+		rp_take_places(r, t, e) != 0 || rp_take_client(r, t, (uint32_t)ti, e) != 0)
+		return -1;
+	if(when < t->first)
+		t->first = when;
+	if(when > t->last)
+		t->last = when;
+	/* events come mostly in order of time: the same day and hour as the last one */
+	day = (uint32_t)(when / RP_DAY_USEC);
+	if(day != t->last_day) {
+		if((k = rp_seen(r, (uint64_t)ti, RP_SEEN_DAY, day)) < 0)
+			return -1;
+		t->days += (uint64_t)k;
+		t->last_day = day;
+	}
+	p = &r->prots[pi];
+	if(hour != p->hour && rp_flush_hour(r, p) != 0)
+		return -1;
+	p->hour = hour;
+	p->hour_lookups++;
+	r->events++;
+	if(r->from == RP_NO_TIME || when < r->from)
+		r->from = when;
+	if(r->to == RP_NO_TIME || when > r->to)
+		r->to = when;
+	return 0;
+}
+
+/** a follow-up (resolve-blocked): what upstream said of a typo looked up before */
+static int
+rp_take_follow_up(struct rp_report* r, const struct rp_event* e)
+{
+	uint32_t pkey, tkey, rcode;
+	int64_t ti;
+	struct rp_typo* t;
+	r->follow_ups++;
+	if(rp_field_key(r, &e->protected_, &pkey) != 0 ||
+		rp_field_key(r, e->typo.s ? &e->typo : &e->qname, &tkey) != 0 ||
+		rp_field_id(r, &e->rcode, &rcode) != 0)
+		return -1;
+	if(pkey >= r->of_cap || !r->prot_of[pkey] ||
+		(ti = rp_typo_get(r, r->prot_of[pkey] - 1, tkey, NULL, 0)) < 0)
+		return 0;
+	t = &r->typos[ti];
+	if(rcode && rp_count_add(t, RP_UPSTREAM, rcode) != 0)
+		return -1;
+	t->upstream_noerror += (uint64_t)RP_IS(e->rcode, "NOERROR");
+	t->mx_records += (uint64_t)e->mx_records;
+	return rp_take_places(r, t, e);
+}
+
+/** remember a policy serial */
+static int
+rp_take_serial(struct rp_report* r, int64_t serial)
+{
+	size_t i;
+	int64_t* s;
+	for(i = 0; i < r->nserials; i++)
+		if(r->serials[i] == serial)
+			return 0;
+	if(r->nserials == r->serials_cap) {
+		size_t cap = r->serials_cap ? r->serials_cap * 2 : 8;
+		if(!(s = realloc(r->serials, cap * sizeof(*s))))
+			return -1;
+		r->serials = s;
+		r->serials_cap = cap;
+	}
+	for(i = r->nserials; i > 0 && r->serials[i - 1] > serial; i--)
+		r->serials[i] = r->serials[i - 1];
+	r->serials[i] = serial;
+	r->nserials++;
+	return 0;
+}
+
+/** whether the filter keeps a protected name */
+static int
+rp_keeps_protected(const struct rp_filter* f, const struct rp_field* prot)
+{
+	char buf[RP_FIELD_MAX + 1];
+	size_t i, n;
+	if(f->nprotected == 0)
+		return 1;
+	if(prot->n > RP_FIELD_MAX)
+		return 0;
+	n = prot->esc ? rp_unescape(buf, prot->s, prot->n) : prot->n;
+	if(!prot->esc)
+		memcpy(buf, prot->s, n);
+	buf[n] = 0;
+	if(n > 1 && buf[n - 1] == '.')
+		buf[n - 1] = 0;
+	for(i = 0; i < f->nprotected; i++)
+		if(strcasecmp(f->protected_[i], buf) == 0)
+			return 1;
+	return 0;
+}
+
+int
+rp_take_line(struct rp_report* r, const char* line, size_t len, const char** err)
+{
+	struct rp_event e;
+	int64_t when;
+	int lookup, follow_up;
+	memset(&e, 0, offsetof(struct rp_event, res));
+	e.serial = -1;
+	if(rp_scan(line, len, &rp_pick, &e, err) != 0)
+		return -1;
+	if(!RP_IS(e.module, "typoguard")) {
+		*err = "not an event of typoguard (no event.module \"typoguard\")";
+		return -1;
+	}
+	if(e.serial >= 0 && rp_take_serial(r, e.serial) != 0)
+		goto nomem;
+	lookup = RP_IS(e.kind, "alert");
+	follow_up = RP_IS(e.kind, "enrichment");
+	if(!lookup && !follow_up) {
+		r->other_events++;
+		return 0;
+	}
+	if(!e.ts.s || rp_time_parse(e.ts.s, e.ts.n, &when) != 0 || !e.qname.s || !e.protected_.s ||
+		!e.action.s || e.protected_.n == 0 || e.qname.n == 0) {
+		*err = "a lookup event without a valid @timestamp, dns.question.name, "
+			"typoguard.protected or event.action";
+		return -1;
+	}
+	if((r->filter.since != RP_NO_TIME && when < r->filter.since) ||
+		(r->filter.until != RP_NO_TIME && when >= r->filter.until) ||
+		!rp_keeps_protected(&r->filter, &e.protected_)) {
+		r->filtered++;
+		return 0;
+	}
+	if((lookup ? rp_take_lookup(r, &e, when) : rp_take_follow_up(r, &e)) == 0)
+		return 0;
+nomem:
+	*err = "out of memory, or a field longer than the report takes";
+	return -1;
+}

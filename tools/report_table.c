@@ -1,0 +1,229 @@
+/* tools/report_table.c - the report's hash tables: interned strings, and 64-bit keys to counts. */
+/* Copyright (c) 2026, the typoguard authors. BSD 3-clause licence, see COPYING. */
+
+#include "tgconfig.h"
+#include <stdlib.h>
+#include <string.h>
+#include "report.h"
+
+/** bytes in a chunk of interned text (a longer string gets a chunk of its own) */
+#define RP_CHUNK 65536
+/** slots in a new table */
+#define RP_SLOTS_MIN 1024
+
+/** FNV-1a over a string, 32 bits */
+static uint32_t
+rp_hash_str(const char* s, size_t n)
+{
+	uint32_t h = 2166136261u;
+	size_t i;
+	for(i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 16777619u;
+	}
+	return h;
+}
+
+/** mix a 64-bit key (splitmix64's finaliser) */
+static uint64_t
+rp_hash64(uint64_t x)
+{
+	x ^= x >> 30;
+	x *= 0xbf58476d1ce4e5b9ULL;
+	x ^= x >> 27;
+	x *= 0x94d049bb133111ebULL;
+	x ^= x >> 31;
+	return x;
+}
+
+/** copy a string into the table's chunks; NULL if out of memory */
+static char*
+rp_strtab_store(struct rp_strtab* t, const char* s, size_t n)
+{
+	char** chunks;
+	char* c;
+	if(t->nchunks == 0 || t->used + n + 1 > RP_CHUNK) {
+		size_t size = n + 1 > RP_CHUNK ? n + 1 : RP_CHUNK;
+		if(!(chunks = realloc(t->chunks, (t->nchunks + 1) * sizeof(*chunks))))
+			return NULL;
+		t->chunks = chunks;
+		if(!(chunks[t->nchunks] = malloc(size)))
+			return NULL;
+		t->nchunks++;
+		t->used = 0;
+	}
+	c = t->chunks[t->nchunks - 1] + t->used;
+	memcpy(c, s, n);
+	c[n] = 0;
+	t->used += n + 1;
+	return c;
+}
+
+/** double the slots of a string table; -1 if out of memory */
+static int
+rp_strtab_grow(struct rp_strtab* t)
+{
+	size_t size = t->slots ? (t->mask + 1) * 2 : RP_SLOTS_MIN, i, j;
+	uint32_t *slots = calloc(size, sizeof(*slots)), *hashes = calloc(size, sizeof(*hashes));
+	if(!slots || !hashes) {
+		free(slots);
+		free(hashes);
+		return -1;
+	}
+	for(i = 0; t->slots && i <= t->mask; i++) {
+		if(!t->slots[i])
+			continue;
+		for(j = t->hashes[i] & (size - 1); slots[j]; j = (j + 1) & (size - 1))
+			;
+		slots[j] = t->slots[i];
+		hashes[j] = t->hashes[i];
+	}
+	free(t->slots);
+	free(t->hashes);
+	t->slots = slots;
+	t->hashes = hashes;
+	t->mask = size - 1;
+	return 0;
+}
+
+/** make room for one more string number; -1 if out of memory */
+static int
+rp_strtab_room(struct rp_strtab* t)
+{
+	uint32_t cap = t->cap ? t->cap * 2 : 1024;
+	const char** str;
+	uint32_t* len;
+	if(t->n < t->cap)
+		return 0;
+	if(!(str = realloc(t->str, cap * sizeof(*str))))
+		return -1;
+	t->str = str;
+	if(!(len = realloc(t->len, cap * sizeof(*len))))
+		return -1;
+	t->len = len;
+	t->cap = cap;
+	if(t->n == 0) {
+		t->str[0] = "";
+		t->len[0] = 0;
+		t->n = 1;
+	}
+	return 0;
+}
+
+uint32_t
+rp_intern(struct rp_strtab* t, const char* s, size_t n)
+{
+	uint32_t h = rp_hash_str(s, n), id;
+	size_t i;
+	char* c;
+	if((!t->slots || (size_t)t->n * 2 > t->mask) && rp_strtab_grow(t) != 0)
+		return 0;
+	for(i = h & t->mask; (id = t->slots[i]) != 0; i = (i + 1) & t->mask)
+		if(t->hashes[i] == h && t->len[id] == n && memcmp(t->str[id], s, n) == 0)
+			return id;
+	if(rp_strtab_room(t) != 0 || !(c = rp_strtab_store(t, s, n)))
+		return 0;
+	id = t->n++;
+	t->str[id] = c;
+	t->len[id] = (uint32_t)n;
+	t->slots[i] = id;
+	t->hashes[i] = h;
+	return id;
+}
+
+uint32_t
+rp_strtab_find(const struct rp_strtab* t, const char* s)
+{
+	size_t n = strlen(s), i;
+	uint32_t h = rp_hash_str(s, n), id;
+	if(!t->slots)
+		return 0;
+	for(i = h & t->mask; (id = t->slots[i]) != 0; i = (i + 1) & t->mask)
+		if(t->hashes[i] == h && t->len[id] == n && memcmp(t->str[id], s, n) == 0)
+			return id;
+	return 0;
+}
+
+void
+rp_strtab_free(struct rp_strtab* t)
+{
+	size_t i;
+	for(i = 0; i < t->nchunks; i++)
+		free(t->chunks[i]);
+	free(t->chunks);
+	free(t->str);
+	free(t->len);
+	free(t->slots);
+	free(t->hashes);
+	memset(t, 0, sizeof(*t));
+}
+
+uint64_t*
+rp_map_get(const struct rp_map* m, uint64_t key)
+{
+	size_t i;
+	if(!m->keys)
+		return NULL;
+	for(i = rp_hash64(key) & m->mask; m->keys[i] != RP_MAP_EMPTY; i = (i + 1) & m->mask)
+		if(m->keys[i] == key)
+			return &m->vals[i];
+	return NULL;
+}
+
+/** double the slots of a map; -1 if out of memory */
+static int
+rp_map_grow(struct rp_map* m)
+{
+	size_t size = m->keys ? (m->mask + 1) * 2 : RP_SLOTS_MIN, i, j;
+	uint64_t* keys = malloc(size * sizeof(*keys));
+	uint64_t* vals = malloc(size * sizeof(*vals));
+	if(!keys || !vals) {
+		free(keys);
+		free(vals);
+		return -1;
+	}
+	memset(keys, 0xff, size * sizeof(*keys));
+	for(i = 0; m->keys && i <= m->mask; i++) {
+		if(m->keys[i] == RP_MAP_EMPTY)
+			continue;
+		for(j = rp_hash64(m->keys[i]) & (size - 1); keys[j] != RP_MAP_EMPTY;
+			j = (j + 1) & (size - 1))
+			;
+		keys[j] = m->keys[i];
+		vals[j] = m->vals[i];
+	}
+	free(m->keys);
+	free(m->vals);
+	m->keys = keys;
+	m->vals = vals;
+	m->mask = size - 1;
+	return 0;
+}
+
+uint64_t*
+rp_map_put(struct rp_map* m, uint64_t key, int* added)
+{
+	size_t i;
+	if((!m->keys || m->n * 2 > m->mask) && rp_map_grow(m) != 0)
+		return NULL;
+	for(i = rp_hash64(key) & m->mask; m->keys[i] != RP_MAP_EMPTY; i = (i + 1) & m->mask)
+		if(m->keys[i] == key) {
+			if(added)
+				*added = 0;
+			return &m->vals[i];
+		}
+	m->keys[i] = key;
+	m->vals[i] = 0;
+	m->n++;
+	if(added)
+		*added = 1;
+	return &m->vals[i];
+}
+
+void
+rp_map_free(struct rp_map* m)
+{
+	free(m->keys);
+	free(m->vals);
+	memset(m, 0, sizeof(*m));
+}
