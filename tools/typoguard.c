@@ -35,6 +35,7 @@ usage(FILE* out)
 	"                       [--geoip-city-db FILE] [--geoip-asn-db FILE]\n"
 	"                       [--site-db FILE] [NAME...]\n"
 	"       typoguard variants SUFFIX...\n"
+	"       typoguard report [--format FORMAT] [OPTIONS] [FILE...]\n"
 	"       typoguard [COMMAND] --version | --help\n"
 	"\n"
 	"check     tell, for each NAME (or each line of standard input: blanks\n"
@@ -49,7 +50,9 @@ usage(FILE* out)
 	"                         settings' databases say it is\n"
 	"          --geoip-city-db, --geoip-asn-db, --site-db FILE\n"
 	"                         use this database instead of the settings' one\n"
-	"variants  print every valid host name exactly one edit from SUFFIX\n",
+	"variants  print every valid host name exactly one edit from SUFFIX\n"
+	"report    aggregate event files and suggest what to block, allow and\n"
+	"          protect with nxdomain (typoguard report --help)\n",
 	tg_settings_default_path());
 }
 
