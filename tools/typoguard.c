@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include "event.h"
 #include "geo.h"
@@ -34,7 +35,7 @@ usage(FILE* out)
 	"usage: typoguard check [--policy FILE]... [--config FILE] [--client IP]\n"
 	"                       [--geoip-city-db FILE] [--geoip-asn-db FILE]\n"
 	"                       [--site-db FILE] [NAME...]\n"
-	"       typoguard variants SUFFIX...\n"
+	"       typoguard variants [--format text|rpz] SUFFIX...\n"
 	"       typoguard report [--format FORMAT] [OPTIONS] [FILE...]\n"
 	"       typoguard [COMMAND] --version | --help\n"
 	"\n"
@@ -51,6 +52,7 @@ usage(FILE* out)
 	"          --geoip-city-db, --geoip-asn-db, --site-db FILE\n"
 	"                         use this database instead of the settings' one\n"
 	"variants  print every valid host name exactly one edit from SUFFIX\n"
+	"          (--format rpz: as a Response Policy Zone, NXDOMAIN for each)\n"
 	"report    aggregate event files and suggest what to block, allow and\n"
 	"          protect with nxdomain (typoguard report --help)\n",
 	tg_settings_default_path());
@@ -342,13 +344,16 @@ cleanup:
 /**
  * Print one variant.
  * @param variant: the name.
- * @param arg: unused.
+ * @param arg: non-NULL to print it as RPZ records.
  * @return: 0 to go on.
  */
 static int
 print_variant(const char* variant, void* arg)
 {
-	(void)arg;
+	if(arg) {
+		rp_rpz_name(stdout, variant);
+		return ferror(stdout) != 0;
+	}
 	return puts(variant) < 0;
 }
 
@@ -363,7 +368,17 @@ cmd_variants(int argc, char** argv)
 {
 	struct tg_name name;
 	enum tg_err e;
-	int i, status = 0;
+	int i, status = 0, rpz = 0;
+	if(argc >= 3 && strcmp(argv[1], "--format") == 0) {
+		/* --format rpz: a Response Policy Zone of the variants, for other resolvers */
+		if(strcmp(argv[2], "rpz") != 0 && strcmp(argv[2], "text") != 0) {
+			fprintf(stderr, "typoguard: --format %s: not text or rpz\n", argv[2]);
+			return TG_EXIT_USAGE;
+		}
+		rpz = strcmp(argv[2], "rpz") == 0;
+		argc -= 2;
+		argv += 2;
+	}
 	if(argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
 		usage(stdout);
 		return finish_output();
@@ -374,6 +389,8 @@ cmd_variants(int argc, char** argv)
 		usage(stderr);
 		return TG_EXIT_USAGE;
 	}
+	if(rpz)
+		rp_rpz_head(stdout, "every host name one edit from the names given", (uint32_t)time(NULL));
 	for(i = 1; i < argc; i++) {
 		if((e = tg_name_from_str(&name, argv[i], NULL, NULL)) != TG_OK) {
 			fprintf(stderr, "typoguard: %s: %s\n", argv[i], tg_strerror(e));
@@ -381,7 +398,7 @@ cmd_variants(int argc, char** argv)
 			continue;
 		}
 		/* TG_ERR_INVALID: print_variant could not write */
-		if((e = tg_variants(&name, &print_variant, NULL)) == TG_ERR_INVALID)
+		if((e = tg_variants(&name, &print_variant, rpz ? &rpz : NULL)) == TG_ERR_INVALID)
 			break;
 		if(e != TG_OK) {
 			fprintf(stderr, "typoguard: %s: %s\n", argv[i], tg_strerror(e));
