@@ -412,7 +412,7 @@ static int
 tg_add_event(struct json_object* o, const struct tg_event* ev)
 {
 	const char* category[] = { "network", "intrusion_detection" };
-	const char* type = ev->action == TG_ACTION_NXDOMAIN && !ev->follows ? "denied" : "info";
+	const char* type = ev->action != TG_ACTION_LOG && !ev->follows ? "denied" : "info";
 	struct json_object* j = tg_jadd_obj(o, "event");
 	if(!j)
 		return 0;
@@ -544,6 +544,8 @@ tg_add_dns(struct json_object* o, const struct tg_event* ev)
 	struct json_object* j = tg_jadd_obj(o, "dns");
 	if(!j || !tg_add_question(j, ev))
 		return 0;
+	if(ev->rcode == TG_RCODE_DROPPED && !tg_jadd_str(j, "response_code", "DROPPED"))
+		return 0;
 	if(ev->rcode >= 0 && !tg_jadd_str(j, "response_code",
 		tg_lookup_str(rcode, ldns_rcodes, "RCODE", ev->rcode)))
 		return 0;
@@ -575,6 +577,7 @@ tg_add_typo(struct json_object* o, const struct tg_name* qname, const struct tg_
 static int
 tg_add_typoguard(struct json_object* o, const struct tg_event* ev)
 {
+	const struct tg_name* matched = ev->matched ? ev->matched : ev->qname;
 	struct json_object* j;
 	if(!ev->rule && !ev->match)
 		return 1;
@@ -582,8 +585,8 @@ tg_add_typoguard(struct json_object* o, const struct tg_event* ev)
 		return 0;
 	if(ev->rule && !tg_add_rule_name(j, "protected", ev->rule))
 		return 0;
-	if(ev->match && (!tg_add_typo(j, ev->qname, ev->match) ||
-		!tg_add_edit(j, ev->qname, ev->match)))
+	if(ev->match && (!tg_add_typo(j, matched, ev->match) ||
+		!tg_add_edit(j, matched, ev->match)))
 		return 0;
 	if(ev->rule && !tg_add_rule(j, ev->rule, 1))
 		return 0;
@@ -592,6 +595,14 @@ tg_add_typoguard(struct json_object* o, const struct tg_event* ev)
 		if(!p || !tg_jadd_int(p, "serial", (int64_t)ev->policy_serial))
 			return 0;
 	}
+	if(ev->chain_count && !tg_jadd_strs(j, "chain", ev->chain, ev->chain_count))
+		return 0;
+	if((ev->dry_run || (ev->policy_action != TG_ACTION_LOG &&
+		ev->policy_action != ev->action)) && !ev->follows &&
+		!tg_jadd_str(j, "policy_action", tg_action_str(ev->policy_action)))
+		return 0;
+	if(ev->dry_run && !tg_jadd(j, "dry_run", json_object_new_boolean(1)))
+		return 0;
 	return tg_jadd_str(j, "first_event", ev->follows);
 }
 
@@ -645,14 +656,19 @@ tg_event_copy(const struct tg_event* ev)
 	size_t i, fixed, strings = 0;
 	struct tg_event* c;
 	struct tg_name* name;
+	struct tg_name* matched;
 	struct tg_match* match;
 	struct tg_rule* rule;
 	struct tg_answer* ans = NULL;
 	const char** ips = NULL;
+	const char** chain = NULL;
 	char* next;
-	fixed = TG_ALIGN(sizeof(*c)) + TG_ALIGN(sizeof(*name)) + TG_ALIGN(sizeof(*match)) +
+	fixed = TG_ALIGN(sizeof(*c)) + 2 * TG_ALIGN(sizeof(*name)) + TG_ALIGN(sizeof(*match)) +
 		TG_ALIGN(sizeof(*rule)) + TG_ALIGN(ev->answer_count * sizeof(*ans)) +
-		TG_ALIGN(ev->resolved_count * sizeof(*ips));
+		TG_ALIGN(ev->resolved_count * sizeof(*ips)) +
+		TG_ALIGN(ev->chain_count * sizeof(*chain));
+	for(i = 0; ev->chain && i < ev->chain_count; i++)
+		strings += tg_copy_len(ev->chain[i]);
 	strings += tg_copy_len(ev->id) + tg_copy_len(ev->follows) +
 		tg_copy_len(ev->client_ip) + tg_copy_len(ev->transport);
 	if(ev->rule)
@@ -669,6 +685,8 @@ tg_event_copy(const struct tg_event* ev)
 	next = (char*)c + TG_ALIGN(sizeof(*c));
 	name = (struct tg_name*)next;
 	next += TG_ALIGN(sizeof(*name));
+	matched = (struct tg_name*)next;
+	next += TG_ALIGN(sizeof(*matched));
 	match = (struct tg_match*)next;
 	next += TG_ALIGN(sizeof(*match));
 	rule = (struct tg_rule*)next;
@@ -681,6 +699,8 @@ tg_event_copy(const struct tg_event* ev)
 		ips = (const char**)next;
 		next += TG_ALIGN(ev->resolved_count * sizeof(*ips));
 	}
+	if(ev->chain && ev->chain_count)
+		chain = (const char**)next;
 	next = (char*)c + fixed;
 	c->qname = ev->qname ? memcpy(name, ev->qname, sizeof(*name)) : NULL;
 	c->match = ev->match ? memcpy(match, ev->match, sizeof(*match)) : NULL;
@@ -692,6 +712,7 @@ tg_event_copy(const struct tg_event* ev)
 		rule->file = tg_copy_str(ev->rule->file, &next);
 		c->rule = rule;
 	}
+	c->matched = ev->matched ? memcpy(matched, ev->matched, sizeof(*matched)) : NULL;
 	c->id = tg_copy_str(ev->id, &next);
 	c->follows = tg_copy_str(ev->follows, &next);
 	c->client_ip = tg_copy_str(ev->client_ip, &next);
@@ -711,6 +732,11 @@ tg_event_copy(const struct tg_event* ev)
 		ips[i] = tg_copy_str(ev->resolved_ip[i], &next);
 	if(!ips)
 		c->resolved_count = 0;
+	c->chain = chain;
+	for(i = 0; chain && i < ev->chain_count; i++)
+		chain[i] = tg_copy_str(ev->chain[i], &next);
+	if(!chain)
+		c->chain_count = 0;
 	return c;
 }
 

@@ -15,6 +15,9 @@
 
 struct json_object;
 
+/** tg_event.rcode of a lookup whose client got no reply (dropped by Unbound) */
+#define TG_RCODE_DROPPED (-2)
+
 /**
  * One record of the answer, already in presentation form (the glue converts from wire).
  */
@@ -44,6 +47,18 @@ struct tg_event {
 	const char* follows;
 	/** the action taken */
 	enum tg_action action;
+	/** the action the policy gives the name; written in a dry run, and when it is not log
+	 * and differs from action (an answer that went out before typoguard could act) */
+	enum tg_action policy_action;
+	/** 1 in a dry run: nothing is blocked */
+	int dry_run;
+	/** the names of the answer's CNAME/DNAME chain, from the name asked to the name that
+	 * matched, presentation format; NULL when the name asked matched */
+	const char* const* chain;
+	/** number of names in chain */
+	size_t chain_count;
+	/** the name match refers to when it is a chain's, else NULL (the query name) */
+	const struct tg_name* matched;
 	/** client address in text, or NULL when the lookup had no client */
 	const char* client_ip;
 	/** client port, or -1 */
@@ -54,7 +69,8 @@ struct tg_event {
 	const struct tg_name* qname;
 	/** query type and class */
 	uint16_t qtype, qclass;
-	/** response code sent to the client (0 NOERROR, 3 NXDOMAIN, ...), or -1 if unknown */
+	/** response code sent to the client (0 NOERROR, 3 NXDOMAIN, ...), -1 if unknown, or
+	 * TG_RCODE_DROPPED when the client got no reply */
 	int rcode;
 	/** the answer section, or NULL */
 	const struct tg_answer* answers;
@@ -85,7 +101,8 @@ void tg_event_prepare(void);
  * category,type,action,module,dataset}, client.{ip,port}, network.{transport,protocol},
  * dns.question.{name,type,class,registered_domain,top_level_domain,subdomain},
  * dns.response_code, dns.answers, dns.resolved_ip; and typoguard.{protected,typo,edit.{op,
- * position,expected,found},rule.{file,line,reason},policy.serial}, and for a follow-up typoguard.first_event
+ * position,expected,found},rule.{file,line,reason},policy.serial,chain,policy_action,
+ * dry_run}, and for a follow-up typoguard.first_event
  * (event.kind "enrichment", event.action "resolve-blocked"). A field whose value is unknown is
  * left out, never written empty. Names are written in presentation format with \DDD escapes,
  * so they read back to the exact bytes; in edit.expected and edit.found a label separator is

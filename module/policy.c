@@ -269,6 +269,23 @@ tg_policy_free(struct tg_policy* p)
 		free(p->files[i]);
 	free(p->files);
 	free(p->serials);
+	while(p->soas) {
+		struct tg_soa* next = p->soas->next;
+		free(p->soas->owner);
+		free(p->soas->rdata);
+		free(p->soas);
+		p->soas = next;
+	}
 	tg_matcher_free(p->matcher);
 	free(p);
+}
+
+const struct tg_soa*
+tg_policy_soa(const struct tg_policy* p, const struct tg_rule* rule)
+{
+	const struct tg_soa* s;
+	for(s = p->soas; s; s = s->next)
+		if(s->file == rule->file)
+			return s;
+	return NULL;
 }

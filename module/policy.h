@@ -14,7 +14,31 @@ enum tg_action {
 	/** write the event and resolve as usual */
 	TG_ACTION_LOG = 0,
 	/** write the event and answer NXDOMAIN without resolving */
-	TG_ACTION_NXDOMAIN
+	TG_ACTION_NXDOMAIN,
+	/** write the event; answer MX lookups with a null MX (RFC 7505), the other types
+	 * NXDOMAIN, without resolving */
+	TG_ACTION_NULLMX
+};
+
+/**
+ * The SOA record of a policy zone file, in wire format, for the authority section of the
+ * negative answers its rules make. Owned by the policy.
+ */
+struct tg_soa {
+	/** the next one, or NULL */
+	struct tg_soa* next;
+	/** the file it is the SOA of, interned in the policy (a rule's file) */
+	const char* file;
+	/** the owner, the zone's apex, wire format, uncompressed */
+	uint8_t* owner;
+	/** length of owner */
+	size_t owner_len;
+	/** the rdata, wire format, uncompressed, without its length */
+	uint8_t* rdata;
+	/** length of rdata */
+	size_t rdata_len;
+	/** the SOA's minimum field: the TTL of negative answers */
+	uint32_t minimum;
 };
 
 /** most query types one rule may name */
@@ -75,13 +99,15 @@ struct tg_policy {
 	size_t file_count;
 	/** the blocks the rules' name and reason strings are kept in, owned here */
 	struct tg_strblock* strings;
+	/** the SOA records of the files that have one, owned here */
+	struct tg_soa* soas;
 };
 
 /**
  * Load a policy from zone files in master-file format. Under the zone's apex (the owner of its
  * SOA record, else the $ORIGIN in force, else the root) a TXT record at "<name>.protect" declares
  * a protected name and at "<name>.allow" an allowed one; the TXT strings are key=value:
- * action=log|nxdomain and qtypes="MX A AAAA" for protected names, reason=... for either.
+ * action=log|nxdomain|nullmx and qtypes="MX A AAAA" for protected names, reason=... for either.
  * SOA and NS records are ignored; any other record, key or value is an error naming file and
  * line. A name declared twice, in one file or in two, is an error naming both places.
  * @param files: the zone files.
@@ -154,7 +180,15 @@ enum tg_err tg_qtypes_parse(const char* str, struct tg_qtypes* out);
 int tg_qtypes_has(const struct tg_qtypes* q, uint16_t type);
 
 /**
- * Name of an action as written in events: "log", "nxdomain".
+ * The SOA record of the policy zone a rule was declared in.
+ * @param p: the policy.
+ * @param rule: one of its rules.
+ * @return: the SOA, or NULL if the file has none.
+ */
+const struct tg_soa* tg_policy_soa(const struct tg_policy* p, const struct tg_rule* rule);
+
+/**
+ * Name of an action as written in events: "log", "nxdomain", "nullmx".
  * @param action: the action.
  * @return: a static string.
  */

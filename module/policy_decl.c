@@ -151,6 +151,7 @@ tg_action_str(enum tg_action action)
 	switch(action) {
 	case TG_ACTION_LOG: return "log";
 	case TG_ACTION_NXDOMAIN: return "nxdomain";
+	case TG_ACTION_NULLMX: return "nullmx";
 	}
 	return "unknown";
 }
@@ -281,7 +282,7 @@ tg_decl_owner(struct tg_zone* z, const ldns_rr* rr, int line, struct tg_decl* d)
 }
 
 /**
- * Take action=log|nxdomain.
+ * Take action=log|nxdomain|nullmx.
  * @param z: the zone.
  * @param line: the record's line.
  * @param d: the declaration.
@@ -299,9 +300,12 @@ key_action(struct tg_zone* z, int line, struct tg_decl* d, const char* v)
 		d->action = TG_ACTION_LOG;
 	else if(strcasecmp(v, "nxdomain") == 0)
 		d->action = TG_ACTION_NXDOMAIN;
+	else if(strcasecmp(v, "nullmx") == 0)
+		d->action = TG_ACTION_NULLMX;
 	else {
 		printable(t, sizeof(t), v);
-		return tg_zone_error(z, line, TG_ERR_INVALID, "%s: action=%s: expected log or nxdomain%s",
+		return tg_zone_error(z, line, TG_ERR_INVALID,
+			"%s: action=%s: expected log, nxdomain or nullmx%s",
 			d->text, t, strchr(v, '=') ? " (one key=value per string)" : "");
 	}
 	return TG_OK;

@@ -224,6 +224,45 @@ zone_serial(struct tg_zone* z, const ldns_rr* rr)
 }
 
 /**
+ * Keep the SOA record of a file in the policy, in wire format, for negative answers.
+ * @param z: the zone.
+ * @param rr: the SOA record.
+ * @return: TG_OK or TG_ERR_NOMEM.
+ */
+static enum tg_err
+zone_keep_soa(struct tg_zone* z, const ldns_rr* rr)
+{
+	struct tg_policy* p = z->ld->p;
+	ldns_buffer* b = ldns_buffer_new(256);
+	ldns_rdf* owner = ldns_rr_owner(rr);
+	ldns_rdf* min = ldns_rr_rdf(rr, 6);
+	struct tg_soa* s = NULL;
+	enum tg_err r = TG_ERR_NOMEM;
+	if(!b || ldns_rr_rdata2buffer_wire(b, rr) != LDNS_STATUS_OK || !min ||
+		!(s = calloc(1, sizeof(*s))) ||
+		!(s->owner = malloc(ldns_rdf_size(owner))) ||
+		!(s->rdata = malloc(ldns_buffer_position(b))))
+		goto cleanup;
+	s->file = z->file;
+	s->owner_len = ldns_rdf_size(owner);
+	memcpy(s->owner, ldns_rdf_data(owner), s->owner_len);
+	s->rdata_len = ldns_buffer_position(b);
+	memcpy(s->rdata, ldns_buffer_begin(b), s->rdata_len);
+	s->minimum = ldns_rdf2native_int32(min);
+	s->next = p->soas;
+	p->soas = s;
+	s = NULL;
+	r = TG_OK;
+cleanup:
+	if(s) {
+		free(s->owner);
+		free(s);
+	}
+	ldns_buffer_free(b);
+	return r;
+}
+
+/**
  * Read the SOA record: its owner is the apex of the file.
  * @param z: the zone.
  * @param rr: the record.
@@ -243,6 +282,8 @@ zone_soa(struct tg_zone* z, const ldns_rr* rr, int line)
 		return tg_zone_error(z, line, TG_ERR_NOMEM, "out of memory");
 	z->soa_line = line;
 	zone_serial(z, rr);
+	if(zone_keep_soa(z, rr) != TG_OK)
+		return tg_zone_error(z, line, TG_ERR_NOMEM, "out of memory");
 	if(!z->origin_set) {
 		/* like ldns_zone_new_frm_fp(): relative names are under the SOA */
 		ldns_rdf* o = ldns_rdf_clone(z->apex);

@@ -72,6 +72,7 @@ static enum tg_err set_asn_db(struct tg_sparse* ps, const char* value);
 static enum tg_err set_site_db(struct tg_sparse* ps, const char* value);
 static enum tg_err set_geo_check_interval(struct tg_sparse* ps, const char* value);
 static enum tg_err set_resolve_blocked(struct tg_sparse* ps, const char* value);
+static enum tg_err set_dry_run(struct tg_sparse* ps, const char* value);
 
 /** the keys of the typoguard: clause */
 static const struct tg_setting_key tg_setting_keys[] = {
@@ -85,7 +86,8 @@ static const struct tg_setting_key tg_setting_keys[] = {
 	{ "geoip-asn-db", 0, set_asn_db },
 	{ "site-db", 0, set_site_db },
 	{ "geoip-check-interval", 0, set_geo_check_interval },
-	{ "resolve-blocked", 0, set_resolve_blocked }
+	{ "resolve-blocked", 0, set_resolve_blocked },
+	{ "dry-run", 0, set_dry_run }
 };
 
 /** number of keys */
@@ -382,6 +384,24 @@ set_resolve_blocked(struct tg_sparse* ps, const char* value)
 	else
 		return serr(ps, TG_ERR_INVALID, "resolve-blocked: \"%s\" is not yes or no",
 			value);
+	return TG_OK;
+}
+
+/**
+ * dry-run: yes or no.
+ * @param ps: the parse.
+ * @param value: the value.
+ * @return: TG_OK or the error.
+ */
+static enum tg_err
+set_dry_run(struct tg_sparse* ps, const char* value)
+{
+	if(strcmp(value, "yes") == 0)
+		ps->s->dry_run = 1;
+	else if(strcmp(value, "no") == 0)
+		ps->s->dry_run = 0;
+	else
+		return serr(ps, TG_ERR_INVALID, "dry-run: \"%s\" is not yes or no", value);
 	return TG_OK;
 }
 

@@ -55,6 +55,8 @@ struct tg_settings {
 	/** whether lookups answered NXDOMAIN are resolved in the background, for a follow-up
 	 * event that says where the answer would have led */
 	int resolve_blocked;
+	/** whether nothing is blocked: lookups are logged with the action they would have had */
+	int dry_run;
 };
 
 /**
@@ -66,7 +68,7 @@ extern const char tg_default_policy[];
 /**
  * Read a settings file. It has one clause, "typoguard:", and under it the keys policy-file:
  * and policy-zone: (may repeat), policy-check-interval:, policy-max-shrink:, log-file:, qtypes:, geoip-city-db:, geoip-asn-db:, site-db:,
- * geoip-check-interval: and resolve-blocked:. Values may be quoted. '#' starts a comment.
+ * geoip-check-interval:, resolve-blocked: and dry-run:. Values may be quoted. '#' starts a comment.
  * Relative paths are taken relative to the directory of the settings file.
  * @param path: the file.
  * @param s: filled on success; on failure left cleared.

@@ -92,6 +92,10 @@ struct tg_env {
 	atomic_uint_fast64_t encode_failed;
 	/** blocked lookups resolved in the background (resolve-blocked) */
 	atomic_uint_fast64_t background;
+	/** flagged client lookups whose client got no reply (dropped, jostled, cut) */
+	atomic_uint_fast64_t dropped;
+	/** upstream answers of blocked names (or chains into them) kept out of the cache */
+	atomic_uint_fast64_t kept_out;
 	/** random at every start: the first part of every event.id */
 	uint64_t id_base;
 	/** the number of the last event.id given */
@@ -115,7 +119,23 @@ enum tg_qkind {
 	/** a blocked lookup resolved again in the background, for a follow-up event */
 	TG_Q_BACKGROUND,
 	/** an address lookup of a mail exchanger, for a background lookup */
-	TG_Q_EXCHANGER
+	TG_Q_EXCHANGER,
+	/** a lookup a module ahead of typoguard makes for a client's (dns64's A for an AAAA),
+	 * blocked: the client's lookup has the event */
+	TG_Q_INTERNAL
+};
+
+/**
+ * The event of one client's reply, held until the query state ends (clear()), so that a
+ * reply that fails after its callback (encoding) changes the event instead of adding one.
+ */
+struct tg_pending {
+	/** the next one, or NULL */
+	struct tg_pending* next;
+	/** the client's reply information, as the mesh passed it: identifies the client */
+	struct comm_reply* who;
+	/** the event, malloc'ed (tg_event_copy); NULL if it was suppressed or not made */
+	struct tg_event* ev;
 };
 
 /** addresses in text, in a region */
@@ -149,6 +169,21 @@ struct tg_qstate {
 	/** background: the addresses of exchangers its answer did not carry, once they are
 	 * looked up (in its region); else NULL */
 	struct tg_addrs* exchangers;
+	/** the action the policy gives: differs from action in a dry run */
+	enum tg_action policy_action;
+	/** 1 in a dry run */
+	int dry_run;
+	/** a CNAME/DNAME chain led into the match: the names, from the name asked to the one
+	 * that matched (in the region); NULL when the name asked matched */
+	const char** chain;
+	/** number of names in chain */
+	size_t chain_count;
+	/** the name that matched when it is a chain's (in the region), else NULL */
+	struct tg_name* matched;
+	/** client: the clients waiting, as the mesh listed them when typoguard last ran */
+	struct mesh_reply* clients;
+	/** client: the events of the replies sent, submitted when the state ends */
+	struct tg_pending* pending;
 };
 
 /** marks, on qstate->minfo, a client query that typoguard checked and did not flag */
@@ -158,6 +193,27 @@ static const struct tg_qstate tg_unflagged;
 static const enum inplace_cb_list_type tg_cb_types[] = {
 	inplace_cb_reply, inplace_cb_reply_servfail, inplace_cb_reply_cache
 };
+
+/**
+ * The last event this thread wrote for an answer from the cache, so that a callback for the
+ * same client lookup that follows it at once (the encoding failed and SERVFAIL is sent
+ * instead; the answer went on to the mesh after all) does not write a second one.
+ */
+struct tg_mark {
+	/** whether it is set */
+	int set;
+	/** the reply information and question Unbound passed (addresses that repeat) */
+	const struct comm_reply* repinfo;
+	/** the question Unbound passed */
+	const struct query_info* qinfo;
+	/** the client's address */
+	struct sockaddr_storage addr;
+	/** the query's ID */
+	uint16_t qid;
+};
+
+/** the mark of this worker thread; a request is handled by one thread from start to end */
+static _Thread_local struct tg_mark tg_last;
 
 /** number of entries in tg_cb_types */
 #define TG_CB_TYPES (sizeof(tg_cb_types) / sizeof(tg_cb_types[0]))
@@ -222,14 +278,49 @@ tg_read_settings(struct tg_settings* s, struct tg_error* err)
  * @return: 1 on success, 0 on failure (some may be registered; deinit deletes them).
  */
 static int
-tg_register(struct dynlibmod_env* de, struct module_env* env, int id, void* cb,
+tg_register(struct dynlibmod_env* de, struct module_env* env, int id, void* const* cb,
 	struct tg_env* te)
 {
 	size_t i;
 	for(i = 0; i < TG_CB_TYPES; i++) {
-		if(!(*de->inplace_cb_register_wrapped)(cb, tg_cb_types[i], te,
+		if(!(*de->inplace_cb_register_wrapped)(cb[i], tg_cb_types[i], te,
 			env, id))
 			return 0;
+	}
+	return 1;
+}
+
+/** a word of module-config, as long as a module's name may be */
+#define TG_MODNAME_MAX 64
+
+/**
+ * Check where typoguard stands in module-config: it sees client queries only before the
+ * iterator (module 0 gets them as new queries, the modules ahead pass them on).
+ * @param cfg: Unbound's configuration.
+ * @param id: typoguard's module id, its place in module-config.
+ * @return: 1 if it can work there; 0 after saying why in the log.
+ */
+static int
+tg_check_stack(struct config_file* cfg, int id)
+{
+	const char* p = cfg->module_conf;
+	char word[TG_MODNAME_MAX];
+	int i = 0, n;
+	while(p && sscanf(p, " %63s%n", word, &n) == 1) {
+		p += n;
+		if(i < id && strcmp(word, "iterator") == 0) {
+			log_err("typoguard: module-config \"%s\": dynlib (module %d) comes "
+				"after the iterator, where no client query reaches it; put it "
+				"before the iterator (and the validator)", cfg->module_conf, id);
+			return 0;
+		}
+		if(i < id && (strcmp(word, "validator") == 0 ||
+			strcmp(word, "cachedb") == 0))
+			log_warn("typoguard: module-config \"%s\": %s comes before "
+				"dynlib: %s", cfg->module_conf, word,
+				strcmp(word, "cachedb") == 0 ? "its answers are never checked" :
+				"blocked answers are validated (bogus under a trust anchor)");
+		i++;
 	}
 	return 1;
 }
@@ -296,6 +387,16 @@ static int tg_reply_cb(struct query_info* qinfo, struct module_qstate* qstate,
 	struct reply_info* rep, int rcode, struct edns_data* edns,
 	struct edns_option** opt_list_out, struct comm_reply* repinfo,
 	struct regional* region, struct timeval* start_time, int id, void* cb_arg);
+static int tg_servfail_cb(struct query_info* qinfo, struct module_qstate* qstate,
+	struct reply_info* rep, int rcode, struct edns_data* edns,
+	struct edns_option** opt_list_out, struct comm_reply* repinfo,
+	struct regional* region, struct timeval* start_time, int id, void* cb_arg);
+static int tg_cache_cb(struct query_info* qinfo, struct module_qstate* qstate,
+	struct reply_info* rep, int rcode, struct edns_data* edns,
+	struct edns_option** opt_list_out, struct comm_reply* repinfo,
+	struct regional* region, struct timeval* start_time, int id, void* cb_arg);
+static int tg_response_cb(struct module_qstate* qstate, struct dns_msg* response, int id,
+	void* cb_arg);
 
 /**
  * Say in Unbound's log what policy is in force and where events go.
@@ -321,7 +422,11 @@ init(struct module_env* env, int id)
 	struct dynlibmod_env* de = (struct dynlibmod_env*)env->modinfo[id];
 	struct tg_env* te;
 	struct tg_error err;
+	void* const cbs[TG_CB_TYPES] = { (void*)&tg_reply_cb, (void*)&tg_servfail_cb,
+		(void*)&tg_cache_cb };
 	memset(&err, 0, sizeof(err));
+	if(!tg_check_stack(env->cfg, id))
+		return 0;
 	if(!(te = calloc(1, sizeof(*te)))) {
 		log_err("typoguard: out of memory");
 		return 0;
@@ -349,7 +454,9 @@ init(struct module_env* env, int id)
 			pthread_mutex_destroy(&te->recent_lock);
 	}
 	de->dyn_env = te;
-	if(!tg_register(de, env, id, (void*)&tg_reply_cb, te)) {
+	if(!tg_register(de, env, id, cbs, te) ||
+		!(*de->inplace_cb_register_wrapped)((void*)&tg_response_cb,
+		inplace_cb_query_response, te, env, id)) {
 		log_err("typoguard: cannot register the reply callbacks");
 		return 0; /* deinit deletes what was registered and frees te */
 	}
@@ -367,9 +474,14 @@ deinit(struct module_env* env, int id)
 		return;
 	for(i = 0; i < TG_CB_TYPES; i++)
 		(*de->inplace_cb_delete_wrapped)(env, tg_cb_types[i], id);
+	(*de->inplace_cb_delete_wrapped)(env, inplace_cb_query_response, id);
 	log_info("typoguard: %llu client lookups flagged, %llu answered NXDOMAIN",
 		(unsigned long long)atomic_load(&te->flagged),
 		(unsigned long long)atomic_load(&te->blocked));
+	log_info("typoguard: %llu flagged client lookups got no reply (Unbound dropped "
+		"them), %llu upstream answers of blocked names kept out of the cache",
+		(unsigned long long)atomic_load(&te->dropped),
+		(unsigned long long)atomic_load(&te->kept_out));
 	if(te->settings.resolve_blocked)
 		log_info("typoguard: %llu blocked lookups resolved in the background",
 			(unsigned long long)atomic_load(&te->background));
@@ -394,6 +506,56 @@ tg_from_client(struct module_qstate* qstate)
 }
 
 /**
+ * Whether a rule intercepts a query type: its own types; ANY, which a blocked name answers
+ * as the block is; HTTPS and SVCB with A or AAAA, since they carry addresses too.
+ * @param rule: the rule.
+ * @param qtype: the query type.
+ * @return: 1 if it does.
+ */
+static int
+tg_intercepts(const struct tg_rule* rule, uint16_t qtype)
+{
+	if(tg_qtypes_has(&rule->qtypes, qtype))
+		return 1;
+	if(qtype == LDNS_RR_TYPE_ANY)
+		return rule->qtypes.count > 0;
+	if(qtype == LDNS_RR_TYPE_HTTPS || qtype == LDNS_RR_TYPE_SVCB)
+		return tg_qtypes_has(&rule->qtypes, LDNS_RR_TYPE_A) ||
+			tg_qtypes_has(&rule->qtypes, LDNS_RR_TYPE_AAAA);
+	return 0;
+}
+
+/**
+ * Match a name against the policy.
+ * @param p: the policy in force, inside a read (tg_live_enter()).
+ * @param dname: the name, wire format.
+ * @param len: its length.
+ * @param qtype: the query type.
+ * @param name: receives the name in comparison form, or NULL.
+ * @param m: receives the match.
+ * @param clean: if not NULL, set to 1 when the name is no typo, whatever the type.
+ * @return: the rule that matched and intercepts this type, or NULL.
+ */
+static const struct tg_rule*
+tg_check_name(const struct tg_policy* p, uint8_t* dname, size_t len, uint16_t qtype,
+	struct tg_name* name, struct tg_match* m, int* clean)
+{
+	struct tg_name local;
+	const struct tg_rule* rule;
+	if(!name)
+		name = &local;
+	if(tg_name_from_wire(name, dname, len) != TG_OK)
+		return NULL;
+	if(tg_matcher_match(p->matcher, name, m) != TG_VERDICT_TYPO) {
+		if(clean)
+			*clean = 1;
+		return NULL;
+	}
+	rule = &p->rules[m->id];
+	return tg_intercepts(rule, qtype) ? rule : NULL;
+}
+
+/**
  * Match a query name against the policy.
  * @param p: the policy in force, inside a read (tg_live_enter()).
  * @param qinfo: the question.
@@ -404,41 +566,135 @@ tg_from_client(struct module_qstate* qstate)
 static const struct tg_rule*
 tg_check(const struct tg_policy* p, struct query_info* qinfo, struct tg_match* m, int* clean)
 {
-	struct tg_name name;
-	const struct tg_rule* rule;
 	if(qinfo->qclass != LDNS_RR_CLASS_IN)
 		return NULL;
-	if(tg_name_from_wire(&name, qinfo->qname, qinfo->qname_len) != TG_OK)
-		return NULL;
-	if(tg_matcher_match(p->matcher, &name, m) != TG_VERDICT_TYPO) {
-		if(clean)
-			*clean = 1;
-		return NULL;
-	}
-	rule = &p->rules[m->id];
-	if(!tg_qtypes_has(&rule->qtypes, qinfo->qtype))
-		return NULL;
-	return rule;
+	return tg_check_name(p, qinfo->qname, qinfo->qname_len, qinfo->qtype, NULL, m,
+		clean);
 }
 
 /**
- * Answer NXDOMAIN without resolving, with an Extended DNS Error saying why when ede: is on.
+ * Whether the action of a rule is carried out, or only logged (dry-run: yes).
+ * @param te: typoguard's state.
+ * @param rule: the rule.
+ * @return: the action taken.
+ */
+static enum tg_action
+tg_action_taken(struct tg_env* te, const struct tg_rule* rule)
+{
+	return te->settings.dry_run ? TG_ACTION_LOG : rule->action;
+}
+
+/**
+ * Make one RRset of one record in a region.
+ * @param region: where.
+ * @param owner: the owner, wire format.
+ * @param owner_len: its length.
+ * @param type: the type.
+ * @param ttl: the TTL.
+ * @param rdata: the rdata, without its length.
+ * @param rdata_len: its length.
+ * @return: the RRset, or NULL if out of memory.
+ */
+static struct ub_packed_rrset_key*
+tg_rrset(struct regional* region, uint8_t* owner, size_t owner_len, uint16_t type,
+	uint32_t ttl, const uint8_t* rdata, size_t rdata_len)
+{
+	struct ub_packed_rrset_key* k = regional_alloc_zero(region, sizeof(*k));
+	struct packed_rrset_data* d;
+	if(!k || !(k->rk.dname = regional_alloc_init(region, owner, owner_len)) ||
+		!(d = regional_alloc_zero(region, sizeof(*d) + sizeof(size_t) +
+		sizeof(uint8_t*) + sizeof(time_t) + 2 + rdata_len)))
+		return NULL;
+	k->entry.key = k;
+	k->entry.data = d;
+	k->rk.dname_len = owner_len;
+	k->rk.type = htons(type);
+	k->rk.rrset_class = htons(LDNS_RR_CLASS_IN);
+	d->ttl = ttl;
+	d->count = 1;
+	d->trust = rrset_trust_prim_noglue;
+	d->security = sec_status_insecure;
+	d->rr_len = (size_t*)(d + 1);
+	d->rr_data = (uint8_t**)(d->rr_len + 1);
+	d->rr_ttl = (time_t*)(d->rr_data + 1);
+	d->rr_data[0] = (uint8_t*)(d->rr_ttl + 1);
+	d->rr_len[0] = 2 + rdata_len;
+	d->rr_ttl[0] = ttl;
+	sldns_write_uint16(d->rr_data[0], (uint16_t)rdata_len);
+	memcpy(d->rr_data[0] + 2, rdata, rdata_len);
+	k->entry.hash = rrset_key_hash(&k->rk);
+	return k;
+}
+
+/**
+ * The answer to a blocked lookup: NXDOMAIN with the policy zone's SOA in the authority
+ * section (its minimum as TTL, as RPZ answers have); for action nullmx and an MX or ANY
+ * question, the null MX (MX 0 ., RFC 7505).
+ * @param p: the policy the rule is in.
  * @param qstate: the query state.
- * @param rule: the protected name's rule.
+ * @param rule: the rule.
+ * @return: the message, or NULL when the zone has no SOA or out of memory (then a bare
+ *	NXDOMAIN goes out).
+ */
+static struct dns_msg*
+tg_block_msg(const struct tg_policy* p, struct module_qstate* qstate,
+	const struct tg_rule* rule)
+{
+	static const uint8_t nullmx[] = { 0, 0, 0 }; /* preference 0, exchange "." */
+	const struct tg_soa* soa = tg_policy_soa(p, rule);
+	struct query_info* q = &qstate->qinfo;
+	int null = rule->action == TG_ACTION_NULLMX && (q->qtype == LDNS_RR_TYPE_MX ||
+		q->qtype == LDNS_RR_TYPE_ANY);
+	uint32_t ttl = soa ? soa->minimum : 3600;
+	struct ub_packed_rrset_key* k;
+	struct dns_msg* msg;
+	if((!soa && !null) || !(msg = dns_msg_create(q->qname, q->qname_len, q->qtype,
+		q->qclass, qstate->region, 1)))
+		return NULL;
+	if(null)
+		k = tg_rrset(qstate->region, q->qname, q->qname_len, LDNS_RR_TYPE_MX, ttl,
+			nullmx, sizeof(nullmx));
+	else
+		k = tg_rrset(qstate->region, soa->owner, soa->owner_len, LDNS_RR_TYPE_SOA,
+			ttl, soa->rdata, soa->rdata_len);
+	if(!k)
+		return NULL;
+	msg->rep->flags = BIT_QR | BIT_RA | (null ? 0 : LDNS_RCODE_NXDOMAIN);
+	msg->rep->rrsets[0] = k;
+	msg->rep->an_numrrsets = null ? 1 : 0;
+	msg->rep->ns_numrrsets = null ? 0 : 1;
+	msg->rep->rrset_count = 1;
+	msg->rep->ttl = ttl;
+	msg->rep->prefetch_ttl = PREFETCH_TTL_CALC(ttl);
+	msg->rep->serve_expired_ttl = ttl;
+	msg->rep->security = sec_status_insecure;
+	return msg;
+}
+
+/**
+ * Answer a blocked lookup without resolving (tg_block_msg()), with an Extended DNS Error
+ * when ede: is on: 15 Blocked naming the protected name, or 4 Forged Answer for a null MX.
+ * @param qstate: the query state.
+ * @param tq: typoguard's state of it: the rule, and the policy version it is in.
  * @param id: the module id.
  */
 static void
-tg_block(struct module_qstate* qstate, const struct tg_rule* rule, int id)
+tg_block(struct module_qstate* qstate, const struct tg_qstate* tq, int id)
 {
-	char text[TG_PRESENT_MAX + 32];
+	const struct tg_rule* rule = tq->rule;
+	char text[TG_PRESENT_MAX + 48];
+	struct dns_msg* msg = tg_block_msg(tq->version->policy, qstate, rule);
+	int null = msg && msg->rep->an_numrrsets > 0;
 	if(qstate->env->cfg->ede) {
-		snprintf(text, sizeof(text), "typo of %s", rule->name);
+		snprintf(text, sizeof(text), null ? "null MX for a typo of %s" :
+			"typo of %s", rule->name);
 		if(!edns_opt_list_append_ede(&qstate->edns_opts_front_out,
-			qstate->region, LDNS_EDE_BLOCKED, text))
+			qstate->region, null ? LDNS_EDE_FORGED_ANSWER : LDNS_EDE_BLOCKED,
+			text))
 			log_err("typoguard: out of memory for the EDE option");
 	}
-	qstate->return_rcode = LDNS_RCODE_NXDOMAIN;
-	qstate->return_msg = NULL;
+	qstate->return_rcode = msg ? LDNS_RCODE_NOERROR : LDNS_RCODE_NXDOMAIN;
+	qstate->return_msg = msg;
 	qstate->ext_state[id] = module_finished;
 }
 
@@ -467,9 +723,75 @@ static void tg_background_resume(struct tg_env* te, struct module_qstate* qstate
 	struct tg_qstate* tq, int id);
 static void tg_exchanger_result(struct module_qstate* sub, struct module_qstate* super,
 	int id);
+static void tg_client_end(struct tg_env* te, struct module_qstate* qstate,
+	struct tg_qstate* tq);
 
 /**
- * A new query: flag it if it is a typo lookup from a client, then block it or pass it on.
+ * Whether a query no client waits for was made, by a module ahead of typoguard, for a query
+ * that waits for it (dns64 looks up A for a client's AAAA): such a lookup of a blocked name
+ * is blocked too, or the module would make an answer from it.
+ * @param qstate: the query state.
+ * @return: 1 if it was.
+ */
+static int
+tg_for_super(struct module_qstate* qstate)
+{
+	return qstate->mesh_info && !qstate->mesh_info->reply_list &&
+		qstate->mesh_info->super_set.count > 0 && !qstate->is_priming &&
+		!qstate->is_valrec;
+}
+
+/**
+ * Remember the clients a flagged query serves now: the mesh prepends clients that join, so
+ * the list read last is the whole list.
+ * @param qstate: the query state.
+ * @param tq: typoguard's state of it.
+ */
+static void
+tg_note_clients(struct module_qstate* qstate, struct tg_qstate* tq)
+{
+	if(tq->kind == TG_Q_CLIENT && qstate->mesh_info && qstate->mesh_info->reply_list)
+		tq->clients = qstate->mesh_info->reply_list;
+}
+
+/**
+ * Make typoguard's state of a flagged query.
+ * @param qstate: the query state.
+ * @param te: typoguard's state.
+ * @param v: the policy version the rule is in, inside a read: held until clear().
+ * @param kind: the kind of query.
+ * @param rule: the rule that matched.
+ * @param m: the match.
+ * @param id: the module id.
+ * @return: the state, on qstate->minfo[id]; NULL if out of memory.
+ */
+static struct tg_qstate*
+tg_qstate_new(struct module_qstate* qstate, struct tg_env* te,
+	const struct tg_live_version* v, enum tg_qkind kind, const struct tg_rule* rule,
+	const struct tg_match* m, int id)
+{
+	struct tg_qstate* tq = regional_alloc_zero(qstate->region, sizeof(*tq));
+	if(!tq) {
+		log_err("typoguard: out of memory for a flagged query");
+		return NULL;
+	}
+	/* the rule stays valid until clear() lets go of its version */
+	tg_live_hold(te->live, v);
+	tq->version = v;
+	tq->kind = kind;
+	tq->rule = rule;
+	tq->match = *m;
+	tq->policy_action = rule->action;
+	tq->action = tg_action_taken(te, rule);
+	tq->dry_run = te->settings.dry_run;
+	qstate->minfo[id] = tq;
+	tg_note_clients(qstate, tq);
+	return tq;
+}
+
+/**
+ * A new query, or one a module ahead of typoguard passes on without typoguard having seen
+ * it: flag it if it is a typo lookup from a client, then block it or pass it on.
  * @param qstate: the query state.
  * @param id: the module id.
  */
@@ -483,43 +805,160 @@ tg_handle_new(struct module_qstate* qstate, int id)
 	struct tg_match m;
 	const struct tg_rule* rule;
 	qstate->ext_state[id] = module_wait_module;
-	if(!te || !tg_from_client(qstate) || !(v = tg_live_enter(te->live, &rd)))
+	if(!te)
+		return;
+	if(!tg_from_client(qstate)) {
+		if(!tg_for_super(qstate) || !(v = tg_live_enter(te->live, &rd)))
+			return;
+		if((rule = tg_check(v->policy, &qstate->qinfo, &m, NULL)) &&
+			tg_action_taken(te, rule) != TG_ACTION_LOG &&
+			(tq = tg_qstate_new(qstate, te, v, TG_Q_INTERNAL, rule, &m, id)))
+			tg_block(qstate, tq, id);
+		tg_live_leave(rd);
+		return;
+	}
+	if(!(v = tg_live_enter(te->live, &rd)))
 		return;
 	if(!(rule = tg_check(v->policy, &qstate->qinfo, &m, NULL))) {
 		tg_live_leave(rd);
 		qstate->minfo[id] = (void*)&tg_unflagged;
 		return;
 	}
-	if(!(tq = regional_alloc_zero(qstate->region, sizeof(*tq)))) {
-		tg_live_leave(rd);
-		log_err("typoguard: out of memory for a flagged query");
+	tq = tg_qstate_new(qstate, te, v, TG_Q_CLIENT, rule, &m, id);
+	tg_live_leave(rd);
+	if(!tq) {
 		qstate->ext_state[id] = module_error;
 		return;
 	}
-	/* the rule stays valid until clear() lets go of its version */
-	tg_live_hold(te->live, v);
-	tg_live_leave(rd);
-	tq->version = v;
-	tq->kind = TG_Q_CLIENT;
-	tq->rule = rule;
-	tq->match = m;
-	tq->action = rule->action;
-	qstate->minfo[id] = tq;
-	/* the next identical lookup must reach the module again, not the cache */
-	qstate->no_cache_store = 1;
 	if(verbosity >= VERB_QUERY)
 		tg_log_flagged(&qstate->qinfo, rule);
-	if(rule->action != TG_ACTION_NXDOMAIN)
-		return;
+	if(tq->action == TG_ACTION_LOG)
+		return; /* resolved and cached as any lookup; repeats logged from the cache */
+	/* nothing of it may be stored by a module ahead that stores answers (dns64) */
+	qstate->no_cache_store = 1;
 	/* a query without recursion desired would not have been resolved: nothing to find out */
 	if(te->settings.resolve_blocked && (qstate->query_flags & BIT_RD))
 		tg_background_start(te, qstate, tq, id);
-	tg_block(qstate, rule, id);
+	tg_block(qstate, tq, id);
 }
 
 /**
- * The modules after typoguard are done: for a background lookup, report its answer (or first
- * look up the exchangers' addresses); for any other query, finish.
+ * Find where an answer's CNAME/DNAME chain leads into a flagged name.
+ * @param p: the policy in force, inside a read.
+ * @param qinfo: the question.
+ * @param rep: the answer.
+ * @param name: receives the flagged name, comparison form.
+ * @param m: receives its match.
+ * @param at: receives the index of the RRset whose target it is.
+ * @return: the rule, or NULL when the chain is clean (or there is none).
+ */
+static const struct tg_rule*
+tg_chain_check(const struct tg_policy* p, struct query_info* qinfo, struct reply_info* rep,
+	struct tg_name* name, struct tg_match* m, size_t* at)
+{
+	size_t i;
+	if(!rep || qinfo->qclass != LDNS_RR_CLASS_IN)
+		return NULL;
+	for(i = 0; i < rep->an_numrrsets; i++) {
+		struct ub_packed_rrset_key* k = rep->rrsets[i];
+		struct packed_rrset_data* d = (struct packed_rrset_data*)k->entry.data;
+		uint16_t t = ntohs(k->rk.type);
+		const struct tg_rule* rule;
+		size_t len;
+		if((t != LDNS_RR_TYPE_CNAME && t != LDNS_RR_TYPE_DNAME) || d->count < 1 ||
+			d->rr_len[0] < 3)
+			continue;
+		if(!(len = dname_valid(d->rr_data[0] + 2, d->rr_len[0] - 2)))
+			continue;
+		if((rule = tg_check_name(p, d->rr_data[0] + 2, len, qinfo->qtype, name, m,
+			NULL))) {
+			*at = i;
+			return rule;
+		}
+	}
+	return NULL;
+}
+
+/**
+ * Keep the names of a chain that led into a flagged name, in a region: the name asked, then
+ * the target of each CNAME/DNAME up to the one that matched.
+ * @param tq: typoguard's state of the query; chain and matched are set.
+ * @param region: where.
+ * @param qinfo: the question.
+ * @param rep: the answer.
+ * @param at: the index of the RRset whose target matched.
+ * @param name: the flagged name.
+ */
+static void
+tg_chain_keep(struct tg_qstate* tq, struct regional* region, struct query_info* qinfo,
+	struct reply_info* rep, size_t at, const struct tg_name* name)
+{
+	char text[TG_PRESENT_MAX];
+	struct tg_name n;
+	size_t i;
+	if(!(tq->chain = regional_alloc_zero(region, (at + 2) * sizeof(*tq->chain))) ||
+		!(tq->matched = regional_alloc_init(region, name, sizeof(*name))))
+		return;
+	if(tg_name_from_wire(&n, qinfo->qname, qinfo->qname_len) == TG_OK) {
+		tg_name_present(text, &n, 0);
+		tq->chain[tq->chain_count++] = regional_strdup(region, text);
+	}
+	for(i = 0; i <= at; i++) {
+		struct packed_rrset_data* d =
+			(struct packed_rrset_data*)rep->rrsets[i]->entry.data;
+		uint16_t t = ntohs(rep->rrsets[i]->rk.type);
+		size_t len;
+		if((t != LDNS_RR_TYPE_CNAME && t != LDNS_RR_TYPE_DNAME) || d->count < 1 ||
+			d->rr_len[0] < 3 ||
+			!(len = dname_valid(d->rr_data[0] + 2, d->rr_len[0] - 2)) ||
+			tg_name_from_wire(&n, d->rr_data[0] + 2, len) != TG_OK)
+			continue;
+		tg_name_present(text, &n, 0);
+		if((tq->chain[tq->chain_count] = regional_strdup(region, text)))
+			tq->chain_count++;
+	}
+}
+
+/**
+ * The answer of a client's lookup of a clean name: if its CNAME/DNAME chain leads into a
+ * flagged name, flag the lookup, and block it as its rule says (the chain's message, which
+ * the iterator stored, is removed from the cache).
+ * @param te: typoguard's state.
+ * @param qstate: the query state, with its answer.
+ * @param id: the module id.
+ */
+static void
+tg_chain_answer(struct tg_env* te, struct module_qstate* qstate, int id)
+{
+	struct reply_info* rep = qstate->return_msg ? qstate->return_msg->rep : NULL;
+	struct tg_name name;
+	struct tg_match m;
+	const struct tg_rule* rule;
+	const struct tg_live_version* v;
+	struct tg_live_reader* rd;
+	struct tg_qstate* tq = NULL;
+	size_t at;
+	if(!rep || !(v = tg_live_enter(te->live, &rd)))
+		return;
+	if((rule = tg_chain_check(v->policy, &qstate->qinfo, rep, &name, &m, &at)))
+		tq = tg_qstate_new(qstate, te, v, TG_Q_CLIENT, rule, &m, id);
+	tg_live_leave(rd);
+	if(!tq)
+		return;
+	tg_chain_keep(tq, qstate->region, &qstate->qinfo, rep, at, &name);
+	if(verbosity >= VERB_QUERY)
+		tg_log_flagged(&qstate->qinfo, rule);
+	if(tq->action == TG_ACTION_LOG)
+		return;
+	msg_cache_remove(qstate->env, qstate->qinfo.qname, qstate->qinfo.qname_len,
+		qstate->qinfo.qtype, qstate->qinfo.qclass, qstate->query_flags);
+	qstate->no_cache_store = 1;
+	tg_block(qstate, tq, id);
+}
+
+/**
+ * The modules after typoguard are done: check a client's answer's CNAME chain; for a
+ * background lookup, report its answer (or first look up the exchangers' addresses).
  * @param qstate: the query state.
  * @param id: the module id.
  */
@@ -529,13 +968,22 @@ tg_handle_moddone(struct module_qstate* qstate, int id)
 	struct tg_env* te = tg_env_get(qstate->env, id);
 	struct tg_qstate* tq = (struct tg_qstate*)qstate->minfo[id];
 	qstate->ext_state[id] = module_finished;
-	if(te && tq && tq->kind == TG_Q_BACKGROUND)
+	if(!te || !tq)
+		return;
+	if(tq == &tg_unflagged) {
+		if(tg_from_client(qstate))
+			tg_chain_answer(te, qstate, id);
+		return;
+	}
+	tg_note_clients(qstate, tq);
+	if(tq->kind == TG_Q_BACKGROUND)
 		tg_background_answer(te, qstate, tq, id);
 }
 
 /**
- * Passed to typoguard: a new query (from the mesh's run list), to pass on; or a background
- * lookup whose exchanger lookups ended, to resume.
+ * Passed to typoguard: a query a module ahead of it passes on, new to typoguard (module 0
+ * alone gets module_event_new); or a background lookup whose exchanger lookups ended, to
+ * resume.
  * @param qstate: the query state.
  * @param id: the module id.
  */
@@ -544,8 +992,14 @@ tg_handle_pass(struct module_qstate* qstate, int id)
 {
 	struct tg_env* te = tg_env_get(qstate->env, id);
 	struct tg_qstate* tq = (struct tg_qstate*)qstate->minfo[id];
+	if(!tq) {
+		tg_handle_new(qstate, id);
+		return;
+	}
 	qstate->ext_state[id] = module_wait_module;
-	if(te && tq && tq->kind == TG_Q_BACKGROUND && tq->exchangers)
+	if(tq != &tg_unflagged)
+		tg_note_clients(qstate, tq);
+	if(te && tq != &tg_unflagged && tq->kind == TG_Q_BACKGROUND && tq->exchangers)
 		tg_background_resume(te, qstate, tq, id);
 }
 
@@ -589,10 +1043,13 @@ clear(struct module_qstate* qstate, int id)
 	if(!qstate)
 		return;
 	tq = (struct tg_qstate*)qstate->minfo[id];
-	if(tq && tq != &tg_unflagged && tq->version &&
-		(te = tg_env_get(qstate->env, id)) != NULL) {
-		tg_live_release(te->live, tq->version);
-		tq->version = NULL;
+	if(tq && tq != &tg_unflagged && (te = tg_env_get(qstate->env, id)) != NULL) {
+		if(tq->kind == TG_Q_CLIENT)
+			tg_client_end(te, qstate, tq);
+		if(tq->version) {
+			tg_live_release(te->live, tq->version);
+			tq->version = NULL;
+		}
 	}
 	qstate->minfo[id] = NULL;
 }
@@ -800,6 +1257,11 @@ tg_event_fill(struct tg_event* ev, struct tg_name* name, struct query_info* qinf
 		return 0;
 	gettimeofday(&ev->time, NULL);
 	ev->action = tq->action;
+	ev->policy_action = tq->policy_action;
+	ev->dry_run = tq->dry_run;
+	ev->chain = tq->chain;
+	ev->chain_count = tq->chain_count;
+	ev->matched = tq->matched;
 	ev->client_port = -1;
 	ev->qname = name;
 	ev->qtype = qinfo->qtype;
@@ -836,31 +1298,30 @@ tg_submit(struct tg_env* te, const struct tg_event* ev)
 }
 
 /**
- * Encode and queue the event for one client reply.
+ * Make the event for one client reply.
  * @param te: typoguard's state.
  * @param qinfo: the question as the client asked it.
  * @param tq: the flagged query; the first reply of one resolved in the background takes the
  *	event.id the follow-up names.
  * @param rep: the answer, or NULL.
- * @param rcode: the response code sent.
+ * @param rcode: the response code sent, 0 to take the answer's, or TG_RCODE_DROPPED.
  * @param repinfo: the client's reply information.
  * @param c: the collection, with region and ttl_base set.
+ * @return: the event, malloc'ed (tg_event_copy), or NULL.
  */
-static void
-tg_emit(struct tg_env* te, struct query_info* qinfo, struct tg_qstate* tq,
+static struct tg_event*
+tg_event_make(struct tg_env* te, struct query_info* qinfo, struct tg_qstate* tq,
 	struct reply_info* rep, int rcode, struct comm_reply* repinfo,
 	struct tg_collect* c)
 {
 	struct tg_event ev;
+	struct tg_event* copy;
 	struct tg_name name;
 	char ip[TG_ADDR_MAX], id[TG_EVENT_ID_MAX];
 	memset(&ev, 0, sizeof(ev));
-	atomic_fetch_add(&te->flagged, 1);
-	if(tq->action == TG_ACTION_NXDOMAIN)
-		atomic_fetch_add(&te->blocked, 1);
 	tg_collect_reply(c, rep);
 	if(!tg_event_fill(&ev, &name, qinfo, tq, rep, rcode, c))
-		return;
+		return NULL;
 	if(tq->first_event[0] && !tq->first_used) {
 		ev.id = tq->first_event;
 		tq->first_used = 1;
@@ -869,7 +1330,48 @@ tg_emit(struct tg_env* te, struct query_info* qinfo, struct tg_qstate* tq,
 	ev.client_port = tg_client(repinfo, ip);
 	ev.client_ip = ev.client_port >= 0 ? ip : NULL;
 	ev.transport = tg_transport(repinfo);
-	tg_submit(te, &ev);
+	if(!(copy = tg_event_copy(&ev))) {
+		atomic_fetch_add(&te->encode_failed, 1);
+		log_err("typoguard: out of memory: event not written");
+	}
+	return copy;
+}
+
+/**
+ * Count a client lookup's event and queue it for the writer, whose thread encodes it, looks
+ * up where its addresses are, serialises and writes it.
+ * @param te: typoguard's state.
+ * @param ev: the event, malloc'ed; the writer takes it. NULL does nothing.
+ */
+static void
+tg_submit_client(struct tg_env* te, struct tg_event* ev)
+{
+	if(!ev)
+		return;
+	atomic_fetch_add(&te->flagged, 1);
+	if(ev->action != TG_ACTION_LOG)
+		atomic_fetch_add(&te->blocked, 1);
+	if(ev->rcode == TG_RCODE_DROPPED)
+		atomic_fetch_add(&te->dropped, 1);
+	tg_writer_submit_event(te->writer, ev);
+}
+
+/**
+ * Make and queue at once the event of a reply typoguard holds no query state for.
+ * @param te: typoguard's state.
+ * @param qinfo: the question as the client asked it.
+ * @param tq: the flagged query.
+ * @param rep: the answer, or NULL.
+ * @param rcode: the response code sent, or 0 to take the answer's.
+ * @param repinfo: the client's reply information.
+ * @param c: the collection, with region and ttl_base set.
+ */
+static void
+tg_emit(struct tg_env* te, struct query_info* qinfo, struct tg_qstate* tq,
+	struct reply_info* rep, int rcode, struct comm_reply* repinfo,
+	struct tg_collect* c)
+{
+	tg_submit_client(te, tg_event_make(te, qinfo, tq, rep, rcode, repinfo, c));
 }
 
 /**
@@ -931,13 +1433,187 @@ tg_check_cached(struct tg_env* te, const struct tg_live_version* v, struct query
 }
 
 /**
- * Unbound calls this before each reply it sends: from the mesh with the query state (once per
- * client, NXDOMAIN and SERVFAIL included), and from the cache without one.
- * Client queries carry what typoguard decided at module_event_new. The others are checked here:
- * answers from the cache (typoguard keeps flagged answers out of the message cache, so this
- * finds only what came there another way, such as a non-recursive query answered from records
- * Unbound looked up for itself) and a lookup Unbound started for itself that a client joined.
- * Those answers have gone out unblocked, so their event says "log".
+ * Whether a callback is for the client lookup of the last event this thread wrote for an
+ * answer from the cache, and forget that event either way: a callback for another request
+ * comes between the two otherwise.
+ * @param qinfo: the question Unbound passed.
+ * @param repinfo: the client's reply information.
+ * @return: 1 if it is the same lookup: its event is written.
+ */
+static int
+tg_mark_take(struct query_info* qinfo, struct comm_reply* repinfo)
+{
+	int same = tg_last.set && tg_last.repinfo == repinfo && tg_last.qinfo == qinfo &&
+		memcmp(&tg_last.addr, &repinfo->client_addr, sizeof(tg_last.addr)) == 0 &&
+		repinfo->c && repinfo->c->buffer &&
+		sldns_buffer_limit(repinfo->c->buffer) >= 2 &&
+		tg_last.qid == sldns_buffer_read_u16_at(repinfo->c->buffer, 0);
+	tg_last.set = 0;
+	return same;
+}
+
+/**
+ * Remember the client lookup whose event was written for an answer from the cache.
+ * @param qinfo: the question Unbound passed.
+ * @param repinfo: the client's reply information.
+ */
+static void
+tg_mark_set(struct query_info* qinfo, struct comm_reply* repinfo)
+{
+	if(!repinfo->c || !repinfo->c->buffer || sldns_buffer_limit(repinfo->c->buffer) < 2)
+		return;
+	tg_last.repinfo = repinfo;
+	tg_last.qinfo = qinfo;
+	memcpy(&tg_last.addr, &repinfo->client_addr, sizeof(tg_last.addr));
+	tg_last.qid = sldns_buffer_read_u16_at(repinfo->c->buffer, 0);
+	tg_last.set = 1;
+}
+
+/**
+ * Check a reply typoguard holds no query state for: an answer from the cache, or a lookup
+ * Unbound started for itself that a client joined. The name asked, then the answer's chain.
+ * @param te: typoguard's state.
+ * @param v: the policy in force, inside a read.
+ * @param qinfo: the question.
+ * @param rep: the answer, or NULL.
+ * @param tq: filled when flagged (chain in region); its version is not held.
+ * @param region: where the chain's names go.
+ * @return: 1 if flagged.
+ */
+static int
+tg_check_unseen(struct tg_env* te, const struct tg_live_version* v, struct query_info* qinfo,
+	struct reply_info* rep, struct tg_qstate* tq, struct regional* region)
+{
+	struct tg_name name;
+	size_t at;
+	memset(tq, 0, sizeof(*tq));
+	tq->version = v;
+	if(!(tq->rule = tg_check_cached(te, v, qinfo, &tq->match))) {
+		if(!(tq->rule = tg_chain_check(v->policy, qinfo, rep, &name, &tq->match, &at)))
+			return 0;
+		tg_chain_keep(tq, region, qinfo, rep, at, &name);
+	}
+	tq->policy_action = tq->rule->action;
+	tq->action = TG_ACTION_LOG;
+	tq->dry_run = te->settings.dry_run;
+	return 1;
+}
+
+/**
+ * Hold the event of one client's reply of a flagged query until the query state ends; a
+ * SERVFAIL for the same client (its answer could not be encoded) replaces it.
+ * @param te: typoguard's state.
+ * @param qstate: the query state.
+ * @param tq: typoguard's state of it.
+ * @param rep: the answer, or NULL.
+ * @param rcode: the response code sent, or 0 to take the answer's.
+ * @param repinfo: the client's reply information.
+ * @param region: the region for the collection.
+ */
+static void
+tg_hold(struct tg_env* te, struct module_qstate* qstate, struct tg_qstate* tq,
+	struct reply_info* rep, int rcode, struct comm_reply* repinfo, struct regional* region)
+{
+	struct tg_pending* p;
+	struct tg_collect* c;
+	for(p = tq->pending; p; p = p->next)
+		if(p->who == repinfo)
+			break;
+	if(!p) {
+		if(!(p = regional_alloc_zero(qstate->region, sizeof(*p)))) {
+			atomic_fetch_add(&te->encode_failed, 1);
+			log_err("typoguard: out of memory: event not written");
+			return;
+		}
+		p->who = repinfo;
+		p->next = tq->pending;
+		tq->pending = p;
+	}
+	free(p->ev);
+	p->ev = NULL;
+	if(!(c = regional_alloc_zero(region, sizeof(*c)))) {
+		atomic_fetch_add(&te->encode_failed, 1);
+		log_err("typoguard: out of memory: event not written");
+		return;
+	}
+	c->region = region;
+	p->ev = tg_event_make(te, &qstate->qinfo, tq, rep, rcode, repinfo, c);
+}
+
+/**
+ * The event of a reply typoguard holds no query state for, made and queued at once.
+ * @param te: typoguard's state.
+ * @param qinfo: the question.
+ * @param qstate: the query state, or NULL for an answer from the cache.
+ * @param rep: the answer, or NULL.
+ * @param rcode: the response code sent, or 0 to take the answer's.
+ * @param repinfo: the client's reply information.
+ * @param region: the region for the collection.
+ * @param emit: 0 to check only (the lookup has its event).
+ * @return: 1 if it is flagged.
+ */
+static int
+tg_emit_unseen(struct tg_env* te, struct query_info* qinfo, struct module_qstate* qstate,
+	struct reply_info* rep, int rcode, struct comm_reply* repinfo, struct regional* region,
+	int emit)
+{
+	const struct tg_live_version* v;
+	struct tg_live_reader* rd;
+	struct tg_qstate unseen;
+	struct tg_collect* c;
+	int flagged;
+	/* the rule is used until the event is copied: all inside one read */
+	if(!(v = tg_live_enter(te->live, &rd)))
+		return 0;
+	flagged = tg_check_unseen(te, v, qinfo, rep, &unseen, region);
+	if(flagged && emit) {
+		if(!(c = regional_alloc_zero(region, sizeof(*c)))) {
+			atomic_fetch_add(&te->encode_failed, 1);
+			log_err("typoguard: out of memory: event not written");
+		} else {
+			c->region = region;
+			c->ttl_base = qstate ? 0 : time(NULL);
+			tg_emit(te, qinfo, &unseen, rep, rcode, repinfo, c);
+		}
+	}
+	tg_live_leave(rd);
+	return flagged;
+}
+
+/**
+ * A reply from the mesh, or a SERVFAIL: the event of a flagged query is held until its state
+ * ends; other replies are checked (a lookup Unbound started for itself that a client joined;
+ * a SERVFAIL of the worker's own) and their event written at once.
+ * @param te: typoguard's state.
+ * @param qinfo: the question as the client asked it.
+ * @param qstate: the query state, or NULL.
+ * @param rep: the answer, or NULL.
+ * @param rcode: the response code sent.
+ * @param repinfo: the client's reply information, NULL for an internal lookup.
+ * @param region: a region for the call.
+ * @param id: the module id.
+ */
+static void
+tg_mesh_reply(struct tg_env* te, struct query_info* qinfo, struct module_qstate* qstate,
+	struct reply_info* rep, int rcode, struct comm_reply* repinfo, struct regional* region,
+	int id)
+{
+	struct tg_qstate* tq;
+	if(!repinfo)
+		return; /* an internal lookup: no client */
+	if(tg_mark_take(qinfo, repinfo))
+		return; /* the same client lookup as an answer from the cache: it has its event */
+	if(qstate && (tq = (struct tg_qstate*)qstate->minfo[id]) != NULL) {
+		if(tq != &tg_unflagged && tq->kind == TG_Q_CLIENT)
+			tg_hold(te, qstate, tq, rep, rcode, repinfo, region);
+		return;
+	}
+	(void)tg_emit_unseen(te, qinfo, qstate, rep, rcode, repinfo, region, 1);
+}
+
+/**
+ * Unbound calls this before each reply from the mesh it sends, once per client, NXDOMAIN
+ * included (SERVFAIL has its own callback).
  */
 static int
 tg_reply_cb(struct query_info* qinfo, struct module_qstate* qstate,
@@ -945,42 +1621,83 @@ tg_reply_cb(struct query_info* qinfo, struct module_qstate* qstate,
 	struct edns_option** opt_list_out, struct comm_reply* repinfo,
 	struct regional* region, struct timeval* start_time, int id, void* cb_arg)
 {
-	struct tg_env* te = (struct tg_env*)cb_arg;
-	struct tg_live_reader* rd = NULL;
-	struct tg_collect* c;
-	struct tg_qstate unseen;
-	struct tg_qstate* tq;
 	(void)edns; (void)opt_list_out; (void)start_time;
-	if(!repinfo)
-		return 1; /* an internal lookup: no client */
-	if(qstate && qstate->minfo[id]) {
-		tq = (struct tg_qstate*)qstate->minfo[id];
-		if(tq == &tg_unflagged || tq->kind != TG_Q_CLIENT)
-			return 1;
-	} else {
-		memset(&unseen, 0, sizeof(unseen));
-		/* the rule is used until the event is copied: all inside one read */
-		if(!(unseen.version = tg_live_enter(te->live, &rd)))
-			return 1;
-		if(!(unseen.rule = tg_check_cached(te, unseen.version, qinfo,
-			&unseen.match))) {
-			tg_live_leave(rd);
-			return 1;
-		}
-		unseen.action = TG_ACTION_LOG;
-		tq = &unseen;
-	}
-	if(!(c = regional_alloc_zero(region, sizeof(*c)))) {
-		tg_live_leave(rd);
-		atomic_fetch_add(&te->encode_failed, 1);
-		log_err("typoguard: out of memory: event not written");
-		return 1;
-	}
-	c->region = region;
-	c->ttl_base = qstate ? 0 : time(NULL);
-	tg_emit(te, qinfo, tq, rep, rcode, repinfo, c);
-	tg_live_leave(rd);
+	tg_mesh_reply((struct tg_env*)cb_arg, qinfo, qstate, rep, rcode, repinfo, region, id);
 	return 1;
+}
+
+/**
+ * Unbound calls this before each SERVFAIL it sends: from the mesh, and from the worker
+ * (a bogus answer in the cache; an answer that could not be encoded, right after its reply
+ * callback: then the client gets SERVFAIL, and for the mesh's replies the event says so).
+ */
+static int
+tg_servfail_cb(struct query_info* qinfo, struct module_qstate* qstate,
+	struct reply_info* rep, int rcode, struct edns_data* edns,
+	struct edns_option** opt_list_out, struct comm_reply* repinfo,
+	struct regional* region, struct timeval* start_time, int id, void* cb_arg)
+{
+	(void)edns; (void)opt_list_out; (void)start_time; (void)rcode;
+	tg_mesh_reply((struct tg_env*)cb_arg, qinfo, qstate, rep, LDNS_RCODE_SERVFAIL,
+		repinfo, region, id);
+	return 1;
+}
+
+/**
+ * Unbound calls this before it answers from its message cache, where no module sees the
+ * query, and before it answers a non-recursive query with a delegation from its cache. It
+ * cannot change the answer (Unbound ignores what it returns): answers of blocked names are
+ * kept out of the cache instead (tg_response_cb()), so those found here are logged, with the
+ * action the policy would have taken; the rcode is the cached answer's (the one Unbound
+ * passes is the client's header bits).
+ */
+static int
+tg_cache_cb(struct query_info* qinfo, struct module_qstate* qstate,
+	struct reply_info* rep, int rcode, struct edns_data* edns,
+	struct edns_option** opt_list_out, struct comm_reply* repinfo,
+	struct regional* region, struct timeval* start_time, int id, void* cb_arg)
+{
+	struct tg_env* te = (struct tg_env*)cb_arg;
+	int same;
+	(void)edns; (void)opt_list_out; (void)start_time; (void)rcode; (void)id;
+	if(!repinfo)
+		return 1;
+	/* the same lookup again: the second part of one answer (a CNAME) has its event */
+	same = tg_mark_take(qinfo, repinfo);
+	if(tg_emit_unseen(te, qinfo, qstate, rep, 0, repinfo, region, !same))
+		tg_mark_set(qinfo, repinfo);
+	return 1;
+}
+
+/**
+ * A flagged client lookup's state ends: queue the events held for its replies, and one for
+ * each client that got no reply (dropped by discard-timeout, jostled out, cut by a reload).
+ * @param te: typoguard's state.
+ * @param qstate: the query state.
+ * @param tq: typoguard's state of it.
+ */
+static void
+tg_client_end(struct tg_env* te, struct module_qstate* qstate, struct tg_qstate* tq)
+{
+	struct tg_pending* p;
+	struct mesh_reply* r;
+	for(r = tq->clients; r; r = r->next) {
+		struct query_info qinfo = qstate->qinfo;
+		struct tg_collect* c;
+		for(p = tq->pending; p; p = p->next)
+			if(p->who == &r->query_reply)
+				break;
+		if(p || !(c = regional_alloc_zero(qstate->region, sizeof(*c))))
+			continue;
+		c->region = qstate->region;
+		qinfo.qname = r->qname;
+		tg_submit_client(te, tg_event_make(te, &qinfo, tq, NULL, TG_RCODE_DROPPED,
+			&r->query_reply, c));
+	}
+	for(p = tq->pending; p; p = p->next) {
+		tg_submit_client(te, p->ev);
+		p->ev = NULL;
+	}
 }
 
 /*
@@ -1241,4 +1958,40 @@ tg_exchanger_result(struct module_qstate* sub, struct module_qstate* super, int 
 			tg_addrs_add(tq->exchangers, super->region, type, d->rr_data[j],
 				d->rr_len[j]);
 	}
+}
+
+/**
+ * The iterator calls this with every answer it gets from upstream, before it stores it: for
+ * its own lookups too (a nameserver's address, a CNAME's target), which no module before it
+ * sees. An answer for a name, or a chain into a name, that the policy blocks is kept out of
+ * the cache (no_cache_store on that lookup): no client can then be answered with it from the
+ * cache, where typoguard could not block it. The lookup itself goes on with it.
+ * @param qstate: the lookup.
+ * @param response: the answer; response->qinfo is the question sent.
+ * @param id: the module id.
+ * @param cb_arg: typoguard's state.
+ * @return: 1.
+ */
+static int
+tg_response_cb(struct module_qstate* qstate, struct dns_msg* response, int id, void* cb_arg)
+{
+	struct tg_env* te = (struct tg_env*)cb_arg;
+	const struct tg_live_version* v;
+	struct tg_live_reader* rd;
+	const struct tg_rule* rule;
+	struct tg_name name;
+	struct tg_match m;
+	size_t at;
+	(void)id;
+	if(!response || qstate->no_cache_store || !(v = tg_live_enter(te->live, &rd)))
+		return 1;
+	if(!(rule = tg_check(v->policy, &response->qinfo, &m, NULL)))
+		rule = tg_chain_check(v->policy, &response->qinfo, response->rep, &name, &m,
+			&at);
+	if(rule && tg_action_taken(te, rule) != TG_ACTION_LOG) {
+		qstate->no_cache_store = 1;
+		atomic_fetch_add(&te->kept_out, 1);
+	}
+	tg_live_leave(rd);
+	return 1;
 }

@@ -354,6 +354,31 @@ test_owner_errors(void)
 		"protected name a\\000 has a '.' or NUL byte", "a NUL byte in a label");
 }
 
+/** action=nullmx, and the SOA a rule's negative answers carry. */
+static void
+test_nullmx_soa(void)
+{
+	static const uint8_t apex[] = { 1, 'p', 0 };
+	const struct tg_soa* soa;
+	struct tg_policy* p = load("$ORIGIN p.\n@ SOA ns hm 1 2 3 4 77\n"
+		"x.protect TXT \"action=nullmx\"\n", "nullmx");
+	if(!p)
+		return;
+	ok(p->rules[0].action == TG_ACTION_NULLMX, "action=nullmx is read");
+	ok(strcmp(tg_action_str(TG_ACTION_NULLMX), "nullmx") == 0, "and named nullmx");
+	soa = tg_policy_soa(p, &p->rules[0]);
+	ok(soa && soa->minimum == 77, "the rule's SOA has the zone's minimum, 77");
+	ok(soa && soa->owner_len == sizeof(apex) && memcmp(soa->owner, apex, sizeof(apex)) == 0,
+		"owned by the apex p.");
+	ok(soa && soa->rdata_len == 6 + 6 + 5 * 4,
+		"with the whole rdata (ns.p. hm.p. 5 numbers)");
+	tg_policy_free(p);
+	p = load("x.protect TXT \"action=nxdomain\"\n", "no SOA");
+	if(p)
+		ok(tg_policy_soa(p, &p->rules[0]) == NULL, "a zone without SOA gives none");
+	tg_policy_free(p);
+}
+
 /** TXT strings that do not say what they should. */
 static void
 test_string_errors(void)
@@ -365,9 +390,9 @@ test_string_errors(void)
 	fails("x.protect TXT \"action=\"\n", TG_ERR_SYNTAX, LABEL ":1: ",
 		"x: action= has no value", "an empty value");
 	fails("x.protect TXT \"action=explode\"\n", TG_ERR_INVALID, LABEL ":1: ",
-		"x: action=explode: expected log or nxdomain", "a bad action");
+		"x: action=explode: expected log, nxdomain or nullmx", "a bad action");
 	fails("x.protect TXT \"action=nxdomain qtypes=MX\"\n", TG_ERR_INVALID, LABEL ":1: ",
-		"expected log or nxdomain (one key=value per string)", "two pairs in one string");
+		"expected log, nxdomain or nullmx (one key=value per string)", "two pairs in one string");
 	fails("x.protect TXT \"action=log\" \"action=nxdomain\"\n", TG_ERR_INVALID,
 		LABEL ":1: ", "x: action= given twice", "a key given twice");
 	fails("x.protect TXT \"qtypes=MX FOO A\"\n", TG_ERR_INVALID, LABEL ":1: ",
@@ -611,6 +636,7 @@ main(void)
 	test_record_errors();
 	test_owner_errors();
 	test_string_errors();
+	test_nullmx_soa();
 	test_duplicates();
 	test_files();
 	test_many();
