@@ -478,8 +478,8 @@ deinit(struct module_env* env, int id)
 	log_info("typoguard: %llu client lookups flagged, %llu answered NXDOMAIN",
 		(unsigned long long)atomic_load(&te->flagged),
 		(unsigned long long)atomic_load(&te->blocked));
-	log_info("typoguard: %llu flagged client lookups got no reply (Unbound dropped "
-		"them), %llu upstream answers of blocked names kept out of the cache",
+	log_info("typoguard: %llu flagged client lookups had no reply from Unbound, "
+		"%llu upstream answers of blocked names kept out of the cache",
 		(unsigned long long)atomic_load(&te->dropped),
 		(unsigned long long)atomic_load(&te->kept_out));
 	if(te->settings.resolve_blocked)
