@@ -15,12 +15,21 @@ stop_pids() {
 	done
 }
 
+# Whether a UDP socket is bound to a port, or a TCP socket listens on it, on any address
+# (the kernel's tables: ss needs sock_diag, which some containers lack): port_in_use PORT
+port_in_use() {
+	awk -v p="$(printf '%04X' "$1")" 'FNR > 1 {
+		n = split($2, a, ":")
+		if (a[n] == p && (FILENAME ~ /udp/ || $4 == "0A")) found = 1
+	} END { exit !found }' /proc/net/udp /proc/net/udp6 /proc/net/tcp /proc/net/tcp6 2>/dev/null
+}
+
 # A free TCP and UDP port on 127.0.0.1.
 free_port() {
 	local p
 	while :; do
 		p=$(( (RANDOM << 1 ^ RANDOM) % 30000 + 20000 ))
-		if ! ss -Htuln "sport = :$p" 2>/dev/null | grep -q .; then
+		if ! port_in_use "$p"; then
 			echo "$p"
 			return
 		fi
