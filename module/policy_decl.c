@@ -439,3 +439,21 @@ tg_wire_has_odd_byte(const uint8_t* w)
 			return 1;
 	return 0;
 }
+
+int
+tg_wire_host_name(const uint8_t* w)
+{
+	int utf8 = 0;
+	size_t i;
+	for(; *w; w += *w + 1) {
+		for(i = 1; i <= *w; i++) {
+			uint8_t c = w[i];
+			if(c >= 0x80)
+				utf8 = 1;
+			else if(!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+				(c >= '0' && c <= '9') || c == '-'))
+				return 1;
+		}
+	}
+	return utf8 ? 2 : 0;
+}

@@ -185,6 +185,14 @@ enum tg_err tg_decl_strings(struct tg_zone* z, const ldns_rr* rr, int line, stru
  */
 int tg_wire_has_odd_byte(const uint8_t* w);
 
+/**
+ * Whether a wire name is a host name: labels of letters, digits and hyphens only.
+ * @param w: the name, wire format.
+ * @return: 0 if it is; 2 if it is not only because it has bytes from 0x80 up (an IDN written
+ *	in UTF-8 rather than as its xn-- A-label); 1 otherwise ('*', a space, '_', ...).
+ */
+int tg_wire_host_name(const uint8_t* w);
+
 /* policy_dup.c: the duplicate table, the names declared so far */
 
 /**

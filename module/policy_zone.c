@@ -158,7 +158,7 @@ zone_settle(struct tg_zone* z)
 {
 	struct tg_decl* d = &z->pending;
 	struct tg_slot* slot;
-	int line = z->pending_line;
+	int line = z->pending_line, host = 0;
 	if(!line)
 		return TG_OK;
 	z->pending_line = 0;
@@ -171,6 +171,13 @@ zone_settle(struct tg_zone* z)
 	if(d->protect && tg_wire_has_odd_byte(d->wire))
 		return tg_zone_error(z, line, TG_ERR_NAME, "protected name %s has a '.' or NUL byte inside "
 			"a label", d->text);
+	if(d->protect && (host = tg_wire_host_name(d->wire)) == 2)
+		return tg_zone_error(z, line, TG_ERR_NAME, "protected name %s is an IDN written in "
+			"UTF-8: refused, write its A-label (xn--...), the form resolvers are asked",
+			d->text);
+	if(d->protect && host)
+		return tg_zone_error(z, line, TG_ERR_NAME, "protected name %s is not a host name: "
+			"a label may hold only letters, digits and hyphens", d->text);
 	if(z->pending_rs != TG_OK)
 		return z->pending_rs;
 	return rule_add(z, line, d, slot);

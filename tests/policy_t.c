@@ -352,6 +352,20 @@ test_owner_errors(void)
 		"protected name a\\.b has a '.' or NUL byte inside a label", "a dot in a label");
 	fails("$ORIGIN p.\na\\000.protect TXT \"action=log\"\n", TG_ERR_NAME, LABEL ":2: ",
 		"protected name a\\000 has a '.' or NUL byte", "a NUL byte in a label");
+	fails("$ORIGIN p.\n*.com.protect TXT \"action=log\"\n", TG_ERR_NAME, LABEL ":2: ",
+		"protected name *.com is not a host name", "a wildcard is not a host name");
+	fails("$ORIGIN p.\nmy\\ bank.com.protect TXT \"action=log\"\n", TG_ERR_NAME, LABEL ":2: ",
+		"is not a host name: a label may hold only letters, digits and hyphens",
+		"a label with a space");
+	fails("$ORIGIN p.\nb\xc3\xbc" "cher.de.protect TXT \"action=log\"\n", TG_ERR_NAME,
+		LABEL ":2: ", "is an IDN written in UTF-8: refused, write its A-label (xn--",
+		"an IDN in UTF-8 is refused, saying so");
+	{
+		struct tg_policy* p = load("$ORIGIN p.\nxn--bcher-kva.de.protect TXT \"action=log\"\n"
+			"b\xc3\xbc" "cher.de.allow TXT \"reason=allowed names are any name\"\n",
+			"an A-label protected, a UTF-8 name allowed");
+		tg_policy_free(p);
+	}
 }
 
 /** action=nullmx, and the SOA a rule's negative answers carry. */
