@@ -701,6 +701,9 @@ open_warnings(struct tg_live* l, const struct tg_live_seen* now, const struct tg
 		tg_logf(l->log, 2, "%s: not loaded yet: it adds no names until Unbound has "
 			"read or transferred it", zone_label(l->s->policy_zone[i], label));
 	}
+	if(l->s->source && l->s->policy_files == 0 && l->s->policy_zones == 0)
+		tg_logf(l->log, 1, "%s names no policy-file: and no policy-zone: the embedded "
+			"default policy is used (protect mil and gov, action log)", l->s->source);
 	if(p->protected_count == 0 && !waiting)
 		tg_logf(l->log, 1, "the policy protects no name: nothing will be flagged");
 	else if(p->protected_count == 0)

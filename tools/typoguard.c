@@ -15,6 +15,7 @@
 #include "match.h"
 #include "name.h"
 #include "policy.h"
+#include "precheck.h"
 #include "settings.h"
 #include "report.h"
 
@@ -32,7 +33,7 @@ static void
 usage(FILE* out)
 {
 	fprintf(out,
-	"usage: typoguard check [--policy FILE]... [--config FILE] [--client IP]\n"
+	"usage: typoguard check [--policy FILE]... [--config FILE [--user USER]] [--client IP]\n"
 	"                       [--geoip-city-db FILE] [--geoip-asn-db FILE]\n"
 	"                       [--site-db FILE] [NAME...]\n"
 	"       typoguard variants [--format text|rpz] SUFFIX...\n"
@@ -46,7 +47,12 @@ usage(FILE* out)
 	"          --policy FILE  a policy zone; may repeat; replaces the\n"
 	"                         settings' policy-file: lines\n"
 	"          --config FILE  a settings file (default: $TYPOGUARD_CONF, else\n"
-	"                         %s if it exists, else the embedded default)\n"
+	"                         %s if it exists, else the embedded default).\n"
+	"                         With no NAME arguments, first do all the module's\n"
+	"                         init does: load the policy, open and probe the\n"
+	"                         databases, check the event file can be written;\n"
+	"                         exit 2 if Unbound would not start\n"
+	"          --user USER    do it as USER, Unbound's username: (needs root)\n"
 	"          --client IP    add \"client\": the address, and where the\n"
 	"                         settings' databases say it is\n"
 	"          --geoip-city-db, --geoip-asn-db, --site-db FILE\n"
@@ -110,6 +116,8 @@ struct check_args {
 	size_t nfiles;
 	/** --config, or NULL */
 	const char* config;
+	/** --user, or NULL */
+	const char* user;
 	/** --client, or NULL */
 	const char* client;
 	/** --geoip-city-db, --geoip-asn-db, --site-db, each NULL when not given */
@@ -223,6 +231,7 @@ check_options(int argc, char** argv, struct check_args* a)
 	static const struct option opts[] = {
 		{"policy", required_argument, NULL, 'p'},
 		{"config", required_argument, NULL, 'c'},
+		{"user", required_argument, NULL, 'u'},
 		{"client", required_argument, NULL, 'C'},
 		{"geoip-city-db", required_argument, NULL, 1000 + TG_GEO_CITY},
 		{"geoip-asn-db", required_argument, NULL, 1000 + TG_GEO_ASN},
@@ -247,6 +256,9 @@ check_options(int argc, char** argv, struct check_args* a)
 			break;
 		case 'c':
 			a->config = optarg;
+			break;
+		case 'u':
+			a->user = optarg;
 			break;
 		case 'C':
 			a->client = optarg;
@@ -323,7 +335,14 @@ cmd_check(int argc, char** argv)
 		fprintf(stderr, "typoguard: --client %s: not an IP address\n", a.client);
 		return TG_EXIT_USAGE;
 	}
-	if(read_settings(a.config, &s, &err) != TG_OK || check_load(&a, &s, &err) != TG_OK) {
+	if(a.user && !a.config) {
+		fprintf(stderr, "typoguard: --user goes with --config\n");
+		return TG_EXIT_USAGE;
+	}
+	/* the pre-check: everything after this runs as Unbound's user would */
+	if((a.user && !tg_precheck_user(a.user, &err)) ||
+		read_settings(a.config, &s, &err) != TG_OK || check_load(&a, &s, &err) != TG_OK ||
+		(a.config && optind == argc && tg_precheck(&s, a.policy, &tool_log, &err) != TG_OK)) {
 		fprintf(stderr, "typoguard: %s\n", err.msg);
 		status = TG_EXIT_USAGE;
 		goto cleanup;
