@@ -157,6 +157,8 @@ tg_conf() {
 			echo "  policy-file: \"$f\""
 		done
 		echo "  log-file: \"$W/$name/events.json\""
+		# the runs count event lines: no metric events among them
+		echo "  stats-interval: 0"
 	} > "$W/$name/typoguard.conf"
 }
 

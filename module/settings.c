@@ -73,6 +73,8 @@ static enum tg_err set_site_db(struct tg_sparse* ps, const char* value);
 static enum tg_err set_geo_check_interval(struct tg_sparse* ps, const char* value);
 static enum tg_err set_resolve_blocked(struct tg_sparse* ps, const char* value);
 static enum tg_err set_dry_run(struct tg_sparse* ps, const char* value);
+static enum tg_err set_stats_interval(struct tg_sparse* ps, const char* value);
+static enum tg_err set_stats_file(struct tg_sparse* ps, const char* value);
 
 /** the keys of the typoguard: clause */
 static const struct tg_setting_key tg_setting_keys[] = {
@@ -87,7 +89,9 @@ static const struct tg_setting_key tg_setting_keys[] = {
 	{ "site-db", 0, set_site_db },
 	{ "geoip-check-interval", 0, set_geo_check_interval },
 	{ "resolve-blocked", 0, set_resolve_blocked },
-	{ "dry-run", 0, set_dry_run }
+	{ "dry-run", 0, set_dry_run },
+	{ "stats-interval", 0, set_stats_interval },
+	{ "stats-file", 0, set_stats_file }
 };
 
 /** number of keys */
@@ -406,6 +410,38 @@ set_dry_run(struct tg_sparse* ps, const char* value)
 }
 
 /**
+ * stats-interval: seconds between metric events; 0 for none.
+ * @param ps: the parse.
+ * @param value: the number.
+ * @return: TG_OK or the error.
+ */
+static enum tg_err
+set_stats_interval(struct tg_sparse* ps, const char* value)
+{
+	char* end;
+	long n;
+	errno = 0;
+	n = strtol(value, &end, 10);
+	if(errno || *end || end == value || n < 0 || n > TG_SETTINGS_STATS_INTERVAL_MAX)
+		return serr(ps, TG_ERR_INVALID, "stats-interval: \"%s\" is not a number "
+			"of seconds from 0 (off) to %d", value, TG_SETTINGS_STATS_INTERVAL_MAX);
+	ps->s->stats_interval = (int)n;
+	return TG_OK;
+}
+
+/**
+ * stats-file: the Prometheus text file written with each metric event.
+ * @param ps: the parse.
+ * @param value: the path.
+ * @return: TG_OK or the error.
+ */
+static enum tg_err
+set_stats_file(struct tg_sparse* ps, const char* value)
+{
+	return resolve_path(ps, value, &ps->s->stats_file);
+}
+
+/**
  * Cut a line at its comment, and check its quotes.
  * @param ps: the parse.
  * @param line: the line; a '#' outside quotes is replaced by a NUL.
@@ -533,6 +569,7 @@ tg_settings_parse(const char* text, const char* label, struct tg_settings* s,
 	(void)tg_qtypes_parse(TG_DEFAULT_QTYPES, &s->qtypes);
 	s->policy_check_interval = TG_POLICY_CHECK_DEFAULT;
 	s->policy_max_shrink = TG_POLICY_SHRINK_DEFAULT;
+	s->stats_interval = TG_SETTINGS_STATS_INTERVAL;
 	if(!(copy = strdup(text)) || !(s->source = strdup(label))) {
 		r = serr(&ps, TG_ERR_NOMEM, "out of memory");
 		goto cleanup;
@@ -646,6 +683,7 @@ tg_settings_default(struct tg_settings* s, const char* log_file)
 	(void)tg_qtypes_parse(TG_DEFAULT_QTYPES, &s->qtypes);
 	s->policy_check_interval = TG_POLICY_CHECK_DEFAULT;
 	s->policy_max_shrink = TG_POLICY_SHRINK_DEFAULT;
+	s->stats_interval = TG_SETTINGS_STATS_INTERVAL;
 	if(!(s->log_file = strdup(log_file ? log_file : tg_settings_default_log())))
 		return TG_ERR_NOMEM;
 	return TG_OK;
@@ -695,5 +733,6 @@ tg_settings_clear(struct tg_settings* s)
 	for(i = 0; i < TG_GEO_DBS; i++)
 		free(s->geo_db[i]);
 	free(s->log_file);
+	free(s->stats_file);
 	memset(s, 0, sizeof(*s));
 }

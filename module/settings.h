@@ -57,7 +57,16 @@ struct tg_settings {
 	int resolve_blocked;
 	/** whether nothing is blocked: lookups are logged with the action they would have had */
 	int dry_run;
+	/** seconds between metric events, 0 for none (TG_SETTINGS_STATS_INTERVAL unless set) */
+	int stats_interval;
+	/** the Prometheus text file written with each metric event, or NULL */
+	char* stats_file;
 };
+
+/** seconds between metric events when the settings say nothing */
+#define TG_SETTINGS_STATS_INTERVAL 60
+/** longest stats-interval: a day */
+#define TG_SETTINGS_STATS_INTERVAL_MAX 86400
 
 /**
  * The embedded default policy zone: protect mil and gov, action log; allow the delegated
@@ -68,7 +77,7 @@ extern const char tg_default_policy[];
 /**
  * Read a settings file. It has one clause, "typoguard:", and under it the keys policy-file:
  * and policy-zone: (may repeat), policy-check-interval:, policy-max-shrink:, log-file:, qtypes:, geoip-city-db:, geoip-asn-db:, site-db:,
- * geoip-check-interval:, resolve-blocked: and dry-run:. Values may be quoted. '#' starts a comment.
+ * geoip-check-interval:, resolve-blocked:, dry-run:, stats-interval: and stats-file:. Values may be quoted. '#' starts a comment.
  * Relative paths are taken relative to the directory of the settings file.
  * @param path: the file.
  * @param s: filled on success; on failure left cleared.

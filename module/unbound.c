@@ -44,6 +44,7 @@
 #include "policy.h"
 #include "recent.h"
 #include "settings.h"
+#include "stats.h"
 #include "unbound_zone.h"
 #include "writer.h"
 
@@ -84,18 +85,8 @@ struct tg_env {
 	struct tg_live_zone_ops zone_ops;
 	/** the event writer; thread-safe */
 	struct tg_writer* writer;
-	/** client lookups flagged: one per reply sent, several clients may share one query */
-	atomic_uint_fast64_t flagged;
-	/** of those, answered NXDOMAIN */
-	atomic_uint_fast64_t blocked;
-	/** events that could not be encoded (out of memory) */
-	atomic_uint_fast64_t encode_failed;
-	/** blocked lookups resolved in the background (resolve-blocked) */
-	atomic_uint_fast64_t background;
-	/** flagged client lookups whose client got no reply (dropped, jostled, cut) */
-	atomic_uint_fast64_t dropped;
-	/** upstream answers of blocked names (or chains into them) kept out of the cache */
-	atomic_uint_fast64_t kept_out;
+	/** the counters, written to metric events by the writer's thread (stats.c) */
+	struct tg_stats stats;
 	/** random at every start: the first part of every event.id */
 	uint64_t id_base;
 	/** the number of the last event.id given */
@@ -343,8 +334,10 @@ tg_env_free(struct tg_env* te)
 		tg_recent_free(te->recent[i]);
 	free(te->recent);
 	/* events copy their rules: the policies can go before the writer's queue */
+	tg_stats_follow(&te->stats, NULL);
 	tg_live_close(te->live);
 	tg_writer_close(te->writer);
+	tg_stats_free(&te->stats);
 	tg_settings_clear(&te->settings);
 	free(te);
 }
@@ -366,6 +359,20 @@ tg_open_writer(struct tg_env* te, struct tg_error* err)
 	if(r != TG_OK)
 		return r;
 	return tg_writer_open(te->settings.log_file, 0, geo, &tg_log, &te->writer, err);
+}
+
+/**
+ * Start the metric events, and the stats file with them, from the writer's thread; the
+ * policy gauges are read from the policy in force at each.
+ * @param te: typoguard's state, with its writer and policy holder.
+ */
+static void
+tg_stats_start(struct tg_env* te)
+{
+	te->stats.interval = te->settings.stats_interval;
+	te->stats.file = te->settings.stats_file;
+	tg_stats_follow(&te->stats, te->live);
+	tg_writer_metrics(te->writer, te->stats.interval, &tg_stats_emit, &te->stats);
 }
 
 /**
@@ -427,8 +434,9 @@ init(struct module_env* env, int id)
 	memset(&err, 0, sizeof(err));
 	if(!tg_check_stack(env->cfg, id))
 		return 0;
-	if(!(te = calloc(1, sizeof(*te)))) {
+	if(!(te = calloc(1, sizeof(*te))) || tg_stats_init(&te->stats) != 0) {
 		log_err("typoguard: out of memory");
+		free(te);
 		return 0;
 	}
 	te->zone_ops.serial = &tg_ub_zone_serial;
@@ -445,6 +453,7 @@ init(struct module_env* env, int id)
 	}
 	if(tg_live_start(te->live) != TG_OK)
 		log_err("typoguard: cannot start the policy thread: the policy stays as loaded");
+	tg_stats_start(te);
 	te->id_base = ((uint64_t)arc4random() << 32) | arc4random();
 	tg_event_prepare();
 	if(pthread_mutex_init(&te->recent_lock, NULL) == 0) {
@@ -476,18 +485,18 @@ deinit(struct module_env* env, int id)
 		(*de->inplace_cb_delete_wrapped)(env, tg_cb_types[i], id);
 	(*de->inplace_cb_delete_wrapped)(env, inplace_cb_query_response, id);
 	log_info("typoguard: %llu client lookups flagged, %llu answered NXDOMAIN",
-		(unsigned long long)atomic_load(&te->flagged),
-		(unsigned long long)atomic_load(&te->blocked));
+		(unsigned long long)atomic_load(&te->stats.flagged),
+		(unsigned long long)atomic_load(&te->stats.blocked));
 	log_info("typoguard: %llu flagged client lookups had no reply from Unbound, "
 		"%llu upstream answers of blocked names kept out of the cache",
-		(unsigned long long)atomic_load(&te->dropped),
-		(unsigned long long)atomic_load(&te->kept_out));
+		(unsigned long long)atomic_load(&te->stats.unanswered),
+		(unsigned long long)atomic_load(&te->stats.kept_out));
 	if(te->settings.resolve_blocked)
 		log_info("typoguard: %llu blocked lookups resolved in the background",
-			(unsigned long long)atomic_load(&te->background));
-	if(atomic_load(&te->encode_failed))
+			(unsigned long long)atomic_load(&te->stats.background));
+	if(atomic_load(&te->stats.copy_failed))
 		log_err("typoguard: %llu events lost: could not be encoded",
-			(unsigned long long)atomic_load(&te->encode_failed));
+			(unsigned long long)atomic_load(&te->stats.copy_failed));
 	tg_env_free(te);
 	de->dyn_env = NULL;
 }
@@ -819,6 +828,7 @@ tg_handle_new(struct module_qstate* qstate, int id)
 	}
 	if(!(v = tg_live_enter(te->live, &rd)))
 		return;
+	atomic_fetch_add_explicit(&te->stats.checked, 1, memory_order_relaxed);
 	if(!(rule = tg_check(v->policy, &qstate->qinfo, &m, NULL))) {
 		tg_live_leave(rd);
 		qstate->minfo[id] = (void*)&tg_unflagged;
@@ -1290,7 +1300,7 @@ tg_submit(struct tg_env* te, const struct tg_event* ev)
 {
 	struct tg_event* copy;
 	if(!(copy = tg_event_copy(ev))) {
-		atomic_fetch_add(&te->encode_failed, 1);
+		atomic_fetch_add(&te->stats.copy_failed, 1);
 		log_err("typoguard: out of memory: event not written");
 		return;
 	}
@@ -1331,7 +1341,7 @@ tg_event_make(struct tg_env* te, struct query_info* qinfo, struct tg_qstate* tq,
 	ev.client_ip = ev.client_port >= 0 ? ip : NULL;
 	ev.transport = tg_transport(repinfo);
 	if(!(copy = tg_event_copy(&ev))) {
-		atomic_fetch_add(&te->encode_failed, 1);
+		atomic_fetch_add(&te->stats.copy_failed, 1);
 		log_err("typoguard: out of memory: event not written");
 	}
 	return copy;
@@ -1348,11 +1358,13 @@ tg_submit_client(struct tg_env* te, struct tg_event* ev)
 {
 	if(!ev)
 		return;
-	atomic_fetch_add(&te->flagged, 1);
+	atomic_fetch_add(&te->stats.flagged, 1);
 	if(ev->action != TG_ACTION_LOG)
-		atomic_fetch_add(&te->blocked, 1);
+		atomic_fetch_add(&te->stats.blocked, 1);
+	else
+		atomic_fetch_add(&te->stats.logged, 1);
 	if(ev->rcode == TG_RCODE_DROPPED)
-		atomic_fetch_add(&te->dropped, 1);
+		atomic_fetch_add(&te->stats.unanswered, 1);
 	tg_writer_submit_event(te->writer, ev);
 }
 
@@ -1521,7 +1533,7 @@ tg_hold(struct tg_env* te, struct module_qstate* qstate, struct tg_qstate* tq,
 			break;
 	if(!p) {
 		if(!(p = regional_alloc_zero(qstate->region, sizeof(*p)))) {
-			atomic_fetch_add(&te->encode_failed, 1);
+			atomic_fetch_add(&te->stats.copy_failed, 1);
 			log_err("typoguard: out of memory: event not written");
 			return;
 		}
@@ -1532,7 +1544,7 @@ tg_hold(struct tg_env* te, struct module_qstate* qstate, struct tg_qstate* tq,
 	free(p->ev);
 	p->ev = NULL;
 	if(!(c = regional_alloc_zero(region, sizeof(*c)))) {
-		atomic_fetch_add(&te->encode_failed, 1);
+		atomic_fetch_add(&te->stats.copy_failed, 1);
 		log_err("typoguard: out of memory: event not written");
 		return;
 	}
@@ -1565,10 +1577,12 @@ tg_emit_unseen(struct tg_env* te, struct query_info* qinfo, struct module_qstate
 	/* the rule is used until the event is copied: all inside one read */
 	if(!(v = tg_live_enter(te->live, &rd)))
 		return 0;
+	if(emit)
+		atomic_fetch_add_explicit(&te->stats.checked, 1, memory_order_relaxed);
 	flagged = tg_check_unseen(te, v, qinfo, rep, &unseen, region);
 	if(flagged && emit) {
 		if(!(c = regional_alloc_zero(region, sizeof(*c)))) {
-			atomic_fetch_add(&te->encode_failed, 1);
+			atomic_fetch_add(&te->stats.copy_failed, 1);
 			log_err("typoguard: out of memory: event not written");
 		} else {
 			c->region = region;
@@ -1757,7 +1771,7 @@ tg_background_start(struct tg_env* te, struct module_qstate* qstate,
 	bq->action = tq->action;
 	memcpy(bq->first_event, tq->first_event, sizeof(bq->first_event));
 	bg->minfo[id] = bq;
-	atomic_fetch_add(&te->background, 1);
+	atomic_fetch_add(&te->stats.background, 1);
 }
 
 /**
@@ -1874,7 +1888,7 @@ tg_emit_followup(struct tg_env* te, struct module_qstate* qstate, struct tg_qsta
 	char id[TG_EVENT_ID_MAX];
 	size_t i;
 	if(!(c = regional_alloc_zero(qstate->region, sizeof(*c)))) {
-		atomic_fetch_add(&te->encode_failed, 1);
+		atomic_fetch_add(&te->stats.copy_failed, 1);
 		log_err("typoguard: out of memory: event not written");
 		return;
 	}
@@ -1990,7 +2004,7 @@ tg_response_cb(struct module_qstate* qstate, struct dns_msg* response, int id, v
 			&at);
 	if(rule && tg_action_taken(te, rule) != TG_ACTION_LOG) {
 		qstate->no_cache_store = 1;
-		atomic_fetch_add(&te->kept_out, 1);
+		atomic_fetch_add(&te->stats.kept_out, 1);
 	}
 	tg_live_leave(rd);
 	return 1;

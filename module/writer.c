@@ -93,6 +93,14 @@ struct tg_writer {
 	pthread_t thread;
 	/** whether the thread was started */
 	int started;
+	/** seconds between metric events, 0 for none; under lock */
+	int metric_interval;
+	/** makes a metric event's line, or NULL; under lock */
+	tg_writer_metric_func* metric_fn;
+	/** its argument; under lock */
+	void* metric_arg;
+	/** when the next metric event is due (monotonic clock); under lock */
+	struct timespec metric_next;
 
 	/** lines given to tg_writer_submit() */
 	atomic_uint_least64_t submitted;
@@ -102,6 +110,10 @@ struct tg_writer {
 	atomic_uint_least64_t dropped;
 	/** reopens after rotation */
 	atomic_uint_least64_t reopened;
+	/** lines dropped because the file could not take them */
+	atomic_uint_least64_t io_dropped;
+	/** metric lines written */
+	atomic_uint_least64_t metrics;
 	/** lines dropped before they were written, by reason: by the submit functions, and
 	 * by the writer thread's encoding */
 	atomic_uint_least64_t early[TG_DROP_WHY_MAX];
@@ -125,6 +137,8 @@ struct tg_writer {
 	off_t tail;
 	/** whether fd is a renamed file because the path could not be opened again */
 	int stale;
+	/** whether the batch being written is a metric line, counted apart */
+	int in_metric;
 };
 
 /** send a diagnostic, printf style, to the log function if there is one */
@@ -155,7 +169,14 @@ tg_writer_lost(struct tg_writer* w, size_t n, int e)
 	char buf[TG_ERRSTR_MAX];
 	if(n == 0)
 		return;
+	if(w->in_metric) {
+		/* not an event: said, not counted among the drops */
+		tg_wlog(w, 1, "metric event not written: %s: %s", w->path,
+			tg_errno_str(e, buf, sizeof(buf)));
+		return;
+	}
 	atomic_fetch_add_explicit(&w->dropped, n, memory_order_relaxed);
+	atomic_fetch_add_explicit(&w->io_dropped, n, memory_order_relaxed);
 	w->io_lost += n;
 	w->failing = 1;
 	w->recovered = 0;
@@ -395,7 +416,8 @@ tg_writer_batch(struct tg_writer* w, struct tg_wline* b, size_t n)
 			tg_writer_lost(w, n - done, ENOENT);
 			break;
 		}
-		atomic_fetch_add_explicit(&w->written, k, memory_order_relaxed);
+		atomic_fetch_add_explicit(w->in_metric ? &w->metrics : &w->written, k,
+			memory_order_relaxed);
 		done += k;
 		if(err) {
 			tg_writer_lost(w, n - done, err);
@@ -441,7 +463,7 @@ tg_ts_before(const struct timespec* a, const struct timespec* b)
 
 /**
  * When the thread must wake up with nothing queued: to report drops, to check whether a
- * database was replaced.
+ * database was replaced, to write a metric event.
  * @param w: the writer.
  * @param until: receives the time (CLOCK_MONOTONIC).
  * @return: 1 if there is such a time, 0 if the thread may sleep until woken.
@@ -460,6 +482,11 @@ tg_writer_deadline(struct tg_writer* w, struct timespec* until)
 		tg_geo_next_check(w->geo, &check);
 		if(!have || tg_ts_before(&check, until))
 			*until = check;
+		have = 1;
+	}
+	if(w->metric_fn && w->metric_interval > 0) {
+		if(!have || tg_ts_before(&w->metric_next, until))
+			*until = w->metric_next;
 		have = 1;
 	}
 	return have;
@@ -483,15 +510,64 @@ tg_writer_tell(struct tg_writer* w)
 }
 
 /**
+ * Whether a metric event is due: its time came, or the writer is closing and has written
+ * everything (the last one, with the final counts). Moves the next time on.
+ * @param w: the writer, its lock held.
+ * @param last: whether this is the thread's last round.
+ * @return: 1 if one is due.
+ */
+static int
+tg_writer_metric_due(struct tg_writer* w, int last)
+{
+	struct timespec now;
+	if(!w->metric_fn || w->metric_interval <= 0)
+		return 0;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if(!last && tg_ts_before(&now, &w->metric_next))
+		return 0;
+	/* from now, not from the time missed: a late round does not bring a burst */
+	w->metric_next = now;
+	w->metric_next.tv_sec += w->metric_interval;
+	return 1;
+}
+
+/**
+ * Write a metric event: its line from the metric function, with the counters after the
+ * batch just written.
+ * @param w: the writer.
+ */
+static void
+tg_writer_metric(struct tg_writer* w)
+{
+	struct tg_writer_stats st;
+	struct tg_wline l;
+	tg_writer_metric_func* fn;
+	void* arg;
+	pthread_mutex_lock(&w->lock);
+	fn = w->metric_fn;
+	arg = w->metric_arg;
+	pthread_mutex_unlock(&w->lock);
+	tg_writer_stats(w, &st);
+	memset(&l, 0, sizeof(l));
+	if(!(l.line = (*fn)(arg, &st, w->log, &l.len)))
+		return;
+	w->in_metric = 1;
+	tg_writer_batch(w, &l, 1);
+	w->in_metric = 0;
+}
+
+/**
  * Wait for lines and take them all: swap the queue with the (empty) batch array.
- * While drops wait to be reported, or databases to be checked, wake up in time for that.
+ * While drops wait to be reported, databases to be checked, or a metric event to be written,
+ * wake up in time for that.
  * Once a line is there, let others gather for a moment (tg_writer_linger()).
  * @param w: the writer.
  * @param stop: receives whether the writer is closing.
+ * @param metric: receives whether a metric event is due after this batch.
  * @return: the number of lines now in w->batch.
  */
 static size_t
-tg_writer_take(struct tg_writer* w, int* stop)
+tg_writer_take(struct tg_writer* w, int* stop, int* metric)
 {
 	struct tg_wline* t;
 	struct timespec until;
@@ -513,6 +589,7 @@ tg_writer_take(struct tg_writer* w, int* stop)
 	n = w->count;
 	w->count = 0;
 	*stop = w->stop;
+	*metric = tg_writer_metric_due(w, *stop && n == 0);
 	pthread_mutex_unlock(&w->lock);
 	return n;
 }
@@ -560,13 +637,15 @@ tg_writer_main(void* arg)
 {
 	struct tg_writer* w = (struct tg_writer*)arg;
 	size_t n, k;
-	int stop = 0;
+	int stop = 0, metric = 0;
 	do {
-		n = tg_writer_take(w, &stop);
+		n = tg_writer_take(w, &stop, &metric);
 		tg_geo_refresh(w->geo, 0);
 		if(n && (k = tg_writer_encode(w, w->batch, n)))
 			tg_writer_batch(w, w->batch, k);
 		tg_writer_tell(w);
+		if(metric)
+			tg_writer_metric(w);
 	} while(!stop || n);
 	return NULL;
 }
@@ -736,12 +815,35 @@ tg_writer_submit_event(struct tg_writer* w, struct tg_event* ev)
 }
 
 void
+tg_writer_metrics(struct tg_writer* w, int interval, tg_writer_metric_func* fn, void* arg)
+{
+	pthread_mutex_lock(&w->lock);
+	w->metric_interval = interval;
+	w->metric_fn = interval > 0 ? fn : NULL;
+	w->metric_arg = arg;
+	clock_gettime(CLOCK_MONOTONIC, &w->metric_next);
+	w->metric_next.tv_sec += interval;
+	pthread_mutex_unlock(&w->lock);
+	/* the thread may sleep with no deadline: make it take this one */
+	pthread_cond_signal(&w->wake);
+}
+
+void
 tg_writer_stats(struct tg_writer* w, struct tg_writer_stats* st)
 {
 	st->submitted = atomic_load_explicit(&w->submitted, memory_order_relaxed);
 	st->written = atomic_load_explicit(&w->written, memory_order_relaxed);
 	st->dropped = atomic_load_explicit(&w->dropped, memory_order_relaxed);
 	st->reopened = atomic_load_explicit(&w->reopened, memory_order_relaxed);
+	st->dropped_queue = atomic_load_explicit(&w->early[TG_DROP_QUEUE],
+		memory_order_relaxed);
+	st->dropped_nomem = atomic_load_explicit(&w->early[TG_DROP_NOMEM],
+		memory_order_relaxed);
+	st->dropped_io = atomic_load_explicit(&w->io_dropped, memory_order_relaxed);
+	st->metrics = atomic_load_explicit(&w->metrics, memory_order_relaxed);
+	pthread_mutex_lock(&w->lock);
+	st->queued = w->count;
+	pthread_mutex_unlock(&w->lock);
 }
 
 void

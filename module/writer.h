@@ -27,7 +27,28 @@ struct tg_writer_stats {
 	uint64_t dropped;
 	/** times the file was reopened because it was renamed or deleted */
 	uint64_t reopened;
+	/** of dropped: because the queue was full */
+	uint64_t dropped_queue;
+	/** of dropped: because no line could be made (out of memory) */
+	uint64_t dropped_nomem;
+	/** of dropped: because the file could not take them */
+	uint64_t dropped_io;
+	/** lines and events waiting in the queue now */
+	uint64_t queued;
+	/** metric lines written (tg_writer_metrics()); not in written */
+	uint64_t metrics;
 };
+
+/**
+ * Makes the line of a metric event from the writer's counters; runs in the writer thread.
+ * @param arg: as given to tg_writer_metrics().
+ * @param st: the writer's counters now.
+ * @param log: the writer's log function, or NULL.
+ * @param len: receives the line's length.
+ * @return: the line, '\n' at the end, malloc'ed (the writer frees it); NULL for none.
+ */
+typedef char* tg_writer_metric_func(void* arg, const struct tg_writer_stats* st,
+	tg_log_func* log, size_t* len);
 
 /** The writer. Shared by all threads; its functions are thread-safe. */
 struct tg_writer;
@@ -75,6 +96,19 @@ int tg_writer_submit(struct tg_writer* w, char* line, size_t len);
  * @return: 1 if queued, 0 if dropped.
  */
 int tg_writer_submit_event(struct tg_writer* w, struct tg_event* ev);
+
+/**
+ * Write a metric event every interval seconds, and a last one when the writer closes. The
+ * writer thread wakes for it, calls fn and writes its line to the event file; metric lines are
+ * counted apart from events (metrics, not written), and one the file cannot take is only
+ * reported. Call it once, after tg_writer_open().
+ * @param w: the writer.
+ * @param interval: seconds, 1 or more; 0 turns metric events off.
+ * @param fn: makes the line.
+ * @param arg: given to fn; must stay until the writer is closed.
+ */
+void tg_writer_metrics(struct tg_writer* w, int interval, tg_writer_metric_func* fn,
+	void* arg);
 
 /**
  * Read the counters.

@@ -187,7 +187,9 @@ unbound_conf() {
 }
 
 # Write typoguard's settings: tg_conf POLICY-FILE...; the event file is $TG_EVENTS if set,
-# else $T/events.json. Lines in TG_SETTINGS, if set, are added to the clause.
+# else $T/events.json. Lines in TG_SETTINGS, if set, are added to the clause. Metric events
+# are off (stats-interval: 0) unless TG_SETTINGS sets stats-interval: the tests count the
+# lines of the event file as events.
 tg_conf() {
 	EVENTS="${TG_EVENTS:-$T/events.json}"
 	{
@@ -196,6 +198,10 @@ tg_conf() {
 			echo "  policy-file: \"$f\""
 		done
 		echo "  log-file: \"$EVENTS\""
+		case "${TG_SETTINGS:-}" in
+		*stats-interval:*) ;;
+		*) echo "  stats-interval: 0" ;;
+		esac
 		[ -n "${TG_SETTINGS:-}" ] && printf '%s\n' "$TG_SETTINGS"
 	} > "$T/typoguard.conf"
 	chmod 0644 "$T/typoguard.conf"
