@@ -336,9 +336,11 @@ tg_add_edit(struct json_object* o, const struct tg_name* qname, const struct tg_
 		at = (size_t)qname->label_off[m->typo_label] + e->position;
 	if(at + e->found_len <= qname->len)
 		text = &qname->text[at];
+	if(m->lookalike)
+		text = NULL;
 	tg_present_edit(expected, e->expected, e->expected_len, NULL);
 	tg_present_edit(found, e->found, e->found_len, text);
-	return tg_jadd_str(j, "op", tg_edit_op_str(e->op)) &&
+	return tg_jadd_str(j, "op", tg_match_op_str(m)) &&
 		tg_jadd_int(j, "position", (int64_t)e->position) &&
 		tg_jadd_str(j, "expected", expected) &&
 		tg_jadd_str(j, "found", found);
@@ -573,7 +575,28 @@ tg_add_typo(struct json_object* o, const struct tg_name* qname, const struct tg_
 	return tg_jadd_str(o, "typo", buf);
 }
 
-/** add "typoguard":{protected, typo, edit, rule} */
+/**
+ * Add what a lookalike was found by: "skeleton", the skeleton of the typo compared with the
+ * protected name's, and "unicode", the Unicode form of an "xn--" name. Nothing for a typo.
+ * @param o: the typoguard object.
+ * @param m: the match.
+ * @return: 1, or 0 if out of memory.
+ */
+static int
+tg_add_lookalike(struct json_object* o, const struct tg_match* m)
+{
+	if(!m->lookalike)
+		return 1;
+	if(memchr(m->skeleton, 0, sizeof(m->skeleton)) && m->skeleton[0] &&
+		!tg_jadd_str(o, "skeleton", m->skeleton))
+		return 0;
+	if(memchr(m->unicode, 0, sizeof(m->unicode)) && m->unicode[0] &&
+		!tg_jadd_str(o, "unicode", m->unicode))
+		return 0;
+	return 1;
+}
+
+/** add "typoguard":{protected, typo, edit, skeleton, unicode, rule} */
 static int
 tg_add_typoguard(struct json_object* o, const struct tg_event* ev)
 {
@@ -586,7 +609,7 @@ tg_add_typoguard(struct json_object* o, const struct tg_event* ev)
 	if(ev->rule && !tg_add_rule_name(j, "protected", ev->rule))
 		return 0;
 	if(ev->match && (!tg_add_typo(j, matched, ev->match) ||
-		!tg_add_edit(j, matched, ev->match)))
+		!tg_add_edit(j, matched, ev->match) || !tg_add_lookalike(j, ev->match)))
 		return 0;
 	if(ev->rule && !tg_add_rule(j, ev->rule, 1))
 		return 0;
@@ -889,7 +912,7 @@ tg_add_verdict(struct json_object* o, const struct tg_name* name, enum tg_verdic
 {
 	if(verdict == TG_VERDICT_TYPO && (!tg_add_rule_name(o, "protected", rule) ||
 		!tg_add_typo(o, name, m) || !tg_add_edit(o, name, m) ||
-		!tg_add_action(o, rule)))
+		!tg_add_lookalike(o, m) || !tg_add_action(o, rule)))
 		return 0;
 	if(verdict == TG_VERDICT_PROTECTED && !tg_add_rule_name(o, "protected", rule))
 		return 0;
@@ -922,7 +945,8 @@ tg_check_json_client(const struct tg_policy* policy, const struct tg_name* name,
 	if(!tg_jadd_str(root, "name", buf) ||
 		!tg_jadd(root, "match", json_object_new_boolean(
 			verdict == TG_VERDICT_TYPO)) ||
-		!tg_jadd_str(root, "verdict", tg_verdict_str(verdict)))
+		!tg_jadd_str(root, "verdict", verdict == TG_VERDICT_TYPO && m && m->lookalike ?
+			"lookalike" : tg_verdict_str(verdict)))
 		goto cleanup;
 	if(rule && !tg_add_verdict(root, name, verdict, m, rule))
 		goto cleanup;

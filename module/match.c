@@ -107,7 +107,25 @@ struct tg_query {
 	size_t typo_label;
 	/** its edit, found not yet filled in */
 	struct tg_edit edit;
+	/** 1 to count skeletons (TG_PASS_SKELETONS), 0 to count names */
+	int skeletons;
+	/** matching names: 1 if the text is equal to, or one edit from, a skeleton that is
+	 * not also a name */
+	int skeleton_near;
 };
+
+/**
+ * Whether a record counts in the query's pass: names count when matching names, skeletons
+ * and the protected names that are their own skeleton when matching skeletons.
+ * @param q: the query.
+ * @param r: the record.
+ * @return: 1 if it counts.
+ */
+static inline int
+tg_counts(const struct tg_query* q, const struct tg_rec* r)
+{
+	return q->skeletons ? (r->flags & TG_REC_PASSES) != 0 : !(r->flags & TG_REC_SKELETON);
+}
 
 /**
  * Whether S is at optimal string alignment distance exactly 1 from P, and the edit from P to
@@ -175,6 +193,10 @@ tg_consider_typo(struct tg_query* q, size_t label, const struct tg_rec* r)
 		return;
 	if(!tg_osa1(r->text, r->len, q->name->text + a, ls, &e))
 		return;
+	if(!tg_counts(q, r)) {
+		q->skeleton_near |= (r->flags & TG_REC_SKELETON) != 0;
+		return;
+	}
 	if(b && r->len == b->len && label == q->typo_label &&
 		memcmp(r->text, b->text, r->len) >= 0)
 		return;
@@ -196,6 +218,10 @@ tg_consider_exact(struct tg_query* q, size_t label, const struct tg_rec* r)
 
 	if(r->len != ls || memcmp(r->text, q->name->text + a, ls) != 0)
 		return;
+	if(!tg_counts(q, r)) {
+		q->skeleton_near |= (r->flags & TG_REC_SKELETON) != 0;
+		return;
+	}
 	/* longer suffixes have lower label indexes; protected wins a tie */
 	if(!q->exact || label < q->exact_label || (label == q->exact_label &&
 		!(r->flags & TG_REC_ALLOWED))) {
@@ -505,11 +531,20 @@ enum tg_verdict
 tg_matcher_match(const struct tg_matcher* m, const struct tg_name* name,
 	struct tg_match* out)
 {
+	return tg_matcher_match_pass(m, name, TG_PASS_NAMES, out);
+}
+
+enum tg_verdict
+tg_matcher_match_pass(const struct tg_matcher* m, const struct tg_name* name,
+	enum tg_pass pass, struct tg_match* out)
+{
 	struct tg_query q;
 	size_t k;
 
 	if(!m->finished || name->labels == 0 || name->len == 0)
 		return TG_VERDICT_NONE;
+	q.skeletons = pass == TG_PASS_SKELETONS;
+	q.skeleton_near = 0;
 	q.m = m;
 	q.name = name;
 	q.nkeys = q.ncands = 0;
@@ -519,8 +554,11 @@ tg_matcher_match(const struct tg_matcher* m, const struct tg_name* name,
 	for(k = 0; k < name->labels; k++)
 		tg_keys_suffix(&q, k);
 	tg_run_keys(&q);
+	out->lookalike = 0;
+	out->skeleton_near = q.skeleton_near;
 	if(q.exact) {
 		out->id = q.exact->id;
+		out->typo_label = q.exact_label;
 		return (q.exact->flags & TG_REC_ALLOWED) ? TG_VERDICT_ALLOWED :
 			TG_VERDICT_PROTECTED;
 	}
@@ -538,6 +576,22 @@ tg_edit_op_str(enum tg_edit_op op)
 	case TG_EDIT_INSERTION: return "insertion";
 	case TG_EDIT_SUBSTITUTION: return "substitution";
 	case TG_EDIT_TRANSPOSITION: return "transposition";
+	case TG_EDIT_NONE: return "none";
+	}
+	return "unknown";
+}
+
+const char*
+tg_match_op_str(const struct tg_match* m)
+{
+	if(!m->lookalike)
+		return tg_edit_op_str(m->edit.op);
+	switch(m->edit.op) {
+	case TG_EDIT_DELETION: return "lookalike+deletion";
+	case TG_EDIT_INSERTION: return "lookalike+insertion";
+	case TG_EDIT_SUBSTITUTION: return "lookalike+substitution";
+	case TG_EDIT_TRANSPOSITION: return "lookalike+transposition";
+	case TG_EDIT_NONE: return "lookalike";
 	}
 	return "unknown";
 }

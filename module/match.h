@@ -20,7 +20,9 @@ enum tg_edit_op {
 	/** one character of P is another in S ("army.mil" -> "arny.mil") */
 	TG_EDIT_SUBSTITUTION,
 	/** two neighbouring characters of P are swapped in S ("army.mil" -> "arym.mil") */
-	TG_EDIT_TRANSPOSITION
+	TG_EDIT_TRANSPOSITION,
+	/** no edit: a lookalike whose skeleton is P's ("arrny.mil" -> "army.mil") */
+	TG_EDIT_NONE
 };
 
 /**
@@ -43,6 +45,9 @@ struct tg_edit {
 	size_t found_len;
 };
 
+/** room for the Unicode form of a name in a match, UTF-8 and a NUL */
+#define TG_UNICODE_MAX 1024
+
 /**
  * The result of a match: which protected name, which suffix of the query, which edit.
  */
@@ -51,8 +56,21 @@ struct tg_match {
 	uint32_t id;
 	/** index of the first label of the matching suffix S in the query name */
 	size_t typo_label;
-	/** the edit from P to S */
+	/** the edit from P to S; for a lookalike, from P's skeleton to S's, offsets in P's
+	 * skeleton, found in S's skeleton, TG_EDIT_NONE if the skeletons are equal */
 	struct tg_edit edit;
+	/** 1 for a lookalike: S's skeleton is P's, or one edit from it (see lookalike.h) */
+	int lookalike;
+	/** set by every match: 1 if, matching names, the text of the name was found equal to,
+	 * or one edit from, the skeleton of a protected name that is not its own skeleton
+	 * ("doud.com", the skeleton of "cloud.com"): its skeleton pass may find a lookalike */
+	int skeleton_near;
+	/** for a lookalike: S's skeleton as compared, presentation form (\DDD escapes, so
+	 * ASCII), NUL-terminated; set by tg_policy_match() */
+	char skeleton[TG_PRESENT_MAX];
+	/** for a lookalike of a name with a label in Unicode ("xn--"): the name's Unicode form,
+	 * UTF-8 (see tg_look_unicode()), NUL-terminated; else "" */
+	char unicode[TG_UNICODE_MAX];
 };
 
 /**
@@ -93,6 +111,25 @@ struct tg_matcher* tg_matcher_new(size_t hint);
 enum tg_err tg_matcher_add_protected(struct tg_matcher* m, const struct tg_name* name,
 	uint32_t id);
 
+/** tg_matcher_add_protected_as(): the name counts when matching names */
+#define TG_AS_NAME 1u
+/** tg_matcher_add_protected_as(): the name counts when matching skeletons */
+#define TG_AS_SKELETON 2u
+
+/**
+ * Add a protected name for one pass or both: as a name (what tg_matcher_add_protected()
+ * does), as a skeleton (the skeleton of a protected name that is not its own, with that
+ * name's id), or both (a name that is its own skeleton). Records of the same text in
+ * different passes are all kept.
+ * @param m: a matcher not yet finished.
+ * @param name: the name or skeleton; copied.
+ * @param id: the caller's number for it.
+ * @param as: TG_AS_NAME, TG_AS_SKELETON, or both.
+ * @return: as tg_matcher_add_protected().
+ */
+enum tg_err tg_matcher_add_protected_as(struct tg_matcher* m, const struct tg_name* name,
+	uint32_t id, unsigned as);
+
 /**
  * Add an allowed name: it and the names below it are never flagged.
  * @param m: a matcher not yet finished.
@@ -127,6 +164,29 @@ enum tg_err tg_matcher_finish(struct tg_matcher* m);
 enum tg_verdict tg_matcher_match(const struct tg_matcher* m, const struct tg_name* name,
 	struct tg_match* out);
 
+/** what a match counts */
+enum tg_pass {
+	/** the names added as names: tg_matcher_match() */
+	TG_PASS_NAMES = 0,
+	/** the names added as skeletons, to match the skeleton of a query; allowed names do
+	 * not count */
+	TG_PASS_SKELETONS
+};
+
+/**
+ * Check a name, or the skeleton of a name, by the rules of tg_matcher_match(), counting
+ * only the records of one pass. For TG_VERDICT_PROTECTED and ALLOWED, out->typo_label is
+ * set too: the label of the longest suffix equal to the name found.
+ * @param m: a finished matcher.
+ * @param name: the query name, or its skeleton.
+ * @param pass: which records count.
+ * @param out: as for tg_matcher_match(); out->lookalike is set to 0, and
+ *	out->skeleton_near.
+ * @return: the verdict.
+ */
+enum tg_verdict tg_matcher_match_pass(const struct tg_matcher* m, const struct tg_name* name,
+	enum tg_pass pass, struct tg_match* out);
+
 /**
  * Bytes the matcher holds, for Unbound's memory statistics.
  * @param m: the matcher, or NULL.
@@ -147,6 +207,14 @@ void tg_matcher_free(struct tg_matcher* m);
  * @return: a static string.
  */
 const char* tg_edit_op_str(enum tg_edit_op op);
+
+/**
+ * The edit of a match as written in events: the edit's name for a typo; for a lookalike
+ * "lookalike", or "lookalike+" and the edit's name when one edit was needed as well.
+ * @param m: the match.
+ * @return: a static string.
+ */
+const char* tg_match_op_str(const struct tg_match* m);
 
 /**
  * Every valid host name exactly one edit from a name: letters, digits, hyphens and dots, no empty

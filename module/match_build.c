@@ -433,13 +433,21 @@ tg_rec_add(struct tg_matcher* m, const struct tg_name* name, uint32_t id, uint8_
 }
 
 enum tg_err
-tg_matcher_add_protected(struct tg_matcher* m, const struct tg_name* name, uint32_t id)
+tg_matcher_add_protected_as(struct tg_matcher* m, const struct tg_name* name, uint32_t id,
+	unsigned as)
 {
 	if(name->labels == 0 || name->len == 0 || name->len >= TG_TEXT_MAX - 1)
 		return TG_ERR_NAME;
-	if(memchr(name->text, TG_TEXT_ODD, name->len))
+	if(memchr(name->text, TG_TEXT_ODD, name->len) || !(as & (TG_AS_NAME | TG_AS_SKELETON)))
 		return TG_ERR_NAME;
-	return tg_rec_add(m, name, id, 0);
+	return tg_rec_add(m, name, id, !(as & TG_AS_SKELETON) ? 0 :
+		(as & TG_AS_NAME) ? TG_REC_LOOKALIKE : TG_REC_SKELETON);
+}
+
+enum tg_err
+tg_matcher_add_protected(struct tg_matcher* m, const struct tg_name* name, uint32_t id)
+{
+	return tg_matcher_add_protected_as(m, name, id, TG_AS_NAME);
 }
 
 enum tg_err
@@ -546,8 +554,11 @@ tg_insert(struct tg_matcher* m, uint64_t key, uint32_t ref, uint8_t del, size_t 
 	for(; m->slots[i].tag != 0; ) {
 		if(del == TG_WHOLE && m->slots[i].tag == (fp | TG_WHOLE) &&
 			(m->slots[i].ref & TG_KIND_MASK) == (ref & TG_KIND_MASK)) {
+			/* a name and a skeleton of one text are both kept: they count in
+			 * different passes */
 			o = tg_rec_at(m, m->slots[i].ref);
-			if(o->len == r->len && memcmp(o->text, r->text, r->len) == 0) {
+			if((o->flags & TG_REC_PASSES) == (r->flags & TG_REC_PASSES) &&
+				o->len == r->len && memcmp(o->text, r->text, r->len) == 0) {
 				r->flags |= TG_REC_DUPLICATE;
 				return TG_PUT_DUPLICATE;
 			}

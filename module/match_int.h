@@ -20,6 +20,12 @@
 #define TG_REC_ALLOWED 1u
 /** record flag: the same text was added before, this record is not in the table */
 #define TG_REC_DUPLICATE 2u
+/** record flag: the skeleton of a protected name, counted only when matching skeletons */
+#define TG_REC_SKELETON 4u
+/** record flag: a protected name that is its own skeleton, counted when matching skeletons too */
+#define TG_REC_LOOKALIKE 8u
+/** the record flags that say in which pass a record counts */
+#define TG_REC_PASSES (TG_REC_SKELETON | TG_REC_LOOKALIKE)
 /** byte values a key's character can take */
 #define TG_BYTES 256
 /** table entries a key's search starts in: one cache line */

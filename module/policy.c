@@ -16,6 +16,7 @@
 #ifdef __GLIBC__
 #include <stdio_ext.h>
 #endif
+#include "lookalike.h"
 #include "policy_int.h"
 
 /** slots of the first duplicate table, a power of two; doubled when half full */
@@ -81,6 +82,7 @@ loader_init(struct tg_loader* ld, const struct tg_qtypes* default_qtypes, size_t
 		;
 	if(!(ld->p = calloc(1, sizeof(*ld->p))) ||
 		!(ld->p->matcher = tg_matcher_new(guess)) ||
+		!(ld->p->look = tg_look_new(err)) ||
 		!(ld->slot = tg_dup_alloc(ld->slots)))
 		return tg_error_set(err, TG_ERR_NOMEM, NULL, 0, "out of memory");
 	return TG_OK;
@@ -277,6 +279,7 @@ tg_policy_free(struct tg_policy* p)
 		p->soas = next;
 	}
 	tg_matcher_free(p->matcher);
+	tg_look_free(p->look);
 	free(p);
 }
 

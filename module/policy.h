@@ -73,6 +73,8 @@ struct tg_rule {
 	const char* file;
 	/** the line it was declared on */
 	int line;
+	/** 1 if lookalikes of the name are flagged too (lookalikes=yes, the default) */
+	int lookalikes;
 };
 
 /** A block of strings of the policy; private to policy.c. */
@@ -101,13 +103,21 @@ struct tg_policy {
 	struct tg_strblock* strings;
 	/** the SOA records of the files that have one, owned here */
 	struct tg_soa* soas;
+	/** number of protected names whose lookalikes are flagged */
+	size_t lookalike_count;
+	/** the ICU objects that make skeletons (lookalike.h); owned here */
+	struct tg_look* look;
 };
+
+struct tg_look_counts;
 
 /**
  * Load a policy from zone files in master-file format. Under the zone's apex (the owner of its
  * SOA record, else the $ORIGIN in force, else the root) a TXT record at "<name>.protect" declares
  * a protected name and at "<name>.allow" an allowed one; the TXT strings are key=value:
- * action=log|nxdomain|nullmx and qtypes="MX A AAAA" for protected names, reason=... for either.
+ * action=log|nxdomain|nullmx, qtypes="MX A AAAA" and lookalikes=yes|no for protected names,
+ * reason=... for either. A protected name with lookalikes=yes (the default) is also added to
+ * the matcher by its skeleton (lookalike.h), for tg_policy_match().
  * SOA and NS records are ignored; any other record, key or value is an error naming file and
  * line. A name declared twice, in one file or in two, is an error naming both places.
  * @param files: the zone files.
@@ -162,6 +172,23 @@ enum tg_err tg_policy_load_sources(const struct tg_policy_source* src, size_t n,
  * @return: 1 if the source is in the policy and has an SOA record, else 0.
  */
 int tg_policy_source_serial(const struct tg_policy* p, const char* source, uint32_t* serial);
+
+/**
+ * Check a name against the policy: tg_matcher_match(), and, when that finds nothing, the
+ * name's skeleton against the skeletons of the protected names with lookalikes=yes
+ * (TG_PASS_SKELETONS). A name at or below a protected or an allowed name is never flagged.
+ * A lookalike is a TG_VERDICT_TYPO with out->lookalike set: its edit is between the two
+ * skeletons (TG_EDIT_NONE when they are equal), typo_label a label of the name. The skeleton
+ * is made only for a name tg_look_maybe() says it can differ for. Thread-safe.
+ * @param p: the policy.
+ * @param name: the query name.
+ * @param lookalikes: 0 to check typos only (settings: lookalikes: no).
+ * @param out: as for tg_matcher_match().
+ * @param counts: counters of the skeletons made, or NULL.
+ * @return: the verdict.
+ */
+enum tg_verdict tg_policy_match(const struct tg_policy* p, const struct tg_name* name,
+	int lookalikes, struct tg_match* out, struct tg_look_counts* counts);
 
 /**
  * Parse a list of query type mnemonics separated by white space ("MX A AAAA", "TYPE65").

@@ -360,11 +360,36 @@ key_reason(struct tg_zone* z, int line, struct tg_decl* d, const char* v)
 	return TG_OK;
 }
 
+/**
+ * Take lookalikes=yes|no: whether lookalikes of a protected name are flagged too.
+ * @param z: the zone.
+ * @param line: the record's line.
+ * @param d: the declaration.
+ * @param v: the value.
+ * @return: TG_OK or the error.
+ */
+static enum tg_err
+key_lookalikes(struct tg_zone* z, int line, struct tg_decl* d, const char* v)
+{
+	char t[TG_STR_MAX];
+	if(!d->protect)
+		return tg_zone_error(z, line, TG_ERR_INVALID,
+			"%s: lookalikes= is only for protected names", d->text);
+	if(strcasecmp(v, "yes") == 0 || strcasecmp(v, "no") == 0) {
+		d->lookalikes = strcasecmp(v, "yes") == 0;
+		return TG_OK;
+	}
+	printable(t, sizeof(t), v);
+	return tg_zone_error(z, line, TG_ERR_INVALID, "%s: lookalikes=%s: expected yes or no",
+		d->text, t);
+}
+
 /** the keys a TXT string may give */
 static const struct tg_txt_key tg_txt_keys[] = {
 	{ "action", TG_KEY_ACTION, key_action },
 	{ "qtypes", TG_KEY_QTYPES, key_qtypes },
-	{ "reason", TG_KEY_REASON, key_reason }
+	{ "reason", TG_KEY_REASON, key_reason },
+	{ "lookalikes", TG_KEY_LOOKALIKES, key_lookalikes }
 };
 
 /**
@@ -409,7 +434,7 @@ decl_string(struct tg_zone* z, int line, struct tg_decl* d, const uint8_t* s, si
 	}
 	printable(t, sizeof(t), buf);
 	return tg_zone_error(z, line, TG_ERR_INVALID, "%s: unknown key \"%s\" (known: action, qtypes, "
-		"reason)", d->text, t);
+		"reason, lookalikes)", d->text, t);
 }
 
 enum tg_err
@@ -418,6 +443,7 @@ tg_decl_strings(struct tg_zone* z, const ldns_rr* rr, int line, struct tg_decl* 
 	enum tg_err r = TG_OK;
 	size_t i;
 	d->action = TG_ACTION_LOG;
+	d->lookalikes = d->protect;
 	if(d->protect)
 		d->qtypes = *z->ld->default_qtypes;
 	for(i = 0; i < ldns_rr_rd_count(rr) && r == TG_OK; i++) {

@@ -19,6 +19,8 @@
 #define TG_KEY_QTYPES 0x2
 /** seen-mask bit of reason= */
 #define TG_KEY_REASON 0x4
+/** seen-mask bit of lookalikes= */
+#define TG_KEY_LOOKALIKES 0x8
 
 /**
  * A slot of the duplicate table. The hash is kept so that other names are passed over, and the
@@ -93,6 +95,8 @@ struct tg_decl {
 	struct tg_qtypes qtypes;
 	/** the reason= given, valid if TG_KEY_REASON is in seen */
 	char reason[TG_STR_MAX];
+	/** the lookalikes= given, else 1 */
+	int lookalikes;
 	/** TG_KEY_* bits of the keys given */
 	unsigned seen;
 };
@@ -148,6 +152,21 @@ tg_zone_error(struct tg_zone* z, int line, enum tg_err code, const char* fmt, ..
 	__attribute__((format(printf, 4, 5)))
 #endif
 	;
+
+/* policy_look.c: lookalikes */
+
+/**
+ * Add a protected name to the matcher with its skeleton: once for both passes when it is its
+ * own skeleton, else the name for names and the skeleton, with the same id, for skeletons. A
+ * skeleton the matcher cannot hold (a label dropped, a dot in a label) is left out.
+ * @param m: the matcher.
+ * @param lk: the ICU objects.
+ * @param name: the protected name.
+ * @param id: its rule's index.
+ * @return: as tg_matcher_add_protected().
+ */
+enum tg_err tg_look_add(struct tg_matcher* m, const struct tg_look* lk,
+	const struct tg_name* name, uint32_t id);
 
 /* policy_decl.c: what one TXT record declares */
 

@@ -106,6 +106,7 @@ rule_fill(struct tg_policy* p, struct tg_rule* r, const struct tg_decl* d, const
 	r->protect = d->protect;
 	r->action = d->action;
 	r->qtypes = d->qtypes;
+	r->lookalikes = d->protect && d->lookalikes;
 	r->file = file;
 	r->line = line;
 	if(!(r->name = policy_strdup(p, d->text)))
@@ -141,6 +142,8 @@ rule_add(struct tg_zone* z, int line, const struct tg_decl* d, struct tg_slot* s
 		return r;
 	if(d->protect)
 		p->protected_count++;
+	if(d->protect && d->lookalikes)
+		p->lookalike_count++;
 	if(p->count * 2 > ld->slots)
 		return tg_dup_grow(ld);
 	return TG_OK;

@@ -75,6 +75,7 @@ static enum tg_err set_resolve_blocked(struct tg_sparse* ps, const char* value);
 static enum tg_err set_dry_run(struct tg_sparse* ps, const char* value);
 static enum tg_err set_stats_interval(struct tg_sparse* ps, const char* value);
 static enum tg_err set_stats_file(struct tg_sparse* ps, const char* value);
+static enum tg_err set_lookalikes(struct tg_sparse* ps, const char* value);
 
 /** the keys of the typoguard: clause */
 static const struct tg_setting_key tg_setting_keys[] = {
@@ -91,7 +92,8 @@ static const struct tg_setting_key tg_setting_keys[] = {
 	{ "resolve-blocked", 0, set_resolve_blocked },
 	{ "dry-run", 0, set_dry_run },
 	{ "stats-interval", 0, set_stats_interval },
-	{ "stats-file", 0, set_stats_file }
+	{ "stats-file", 0, set_stats_file },
+	{ "lookalikes", 0, set_lookalikes }
 };
 
 /** number of keys */
@@ -439,6 +441,21 @@ static enum tg_err
 set_stats_file(struct tg_sparse* ps, const char* value)
 {
 	return resolve_path(ps, value, &ps->s->stats_file);
+}
+
+/**
+ * lookalikes: yes or no.
+ * @param ps: the parse.
+ * @param value: the value.
+ * @return: TG_OK or the error.
+ */
+static enum tg_err
+set_lookalikes(struct tg_sparse* ps, const char* value)
+{
+	if(strcmp(value, "yes") != 0 && strcmp(value, "no") != 0)
+		return serr(ps, TG_ERR_INVALID, "lookalikes: \"%s\" is not yes or no", value);
+	ps->s->no_lookalikes = strcmp(value, "no") == 0;
+	return TG_OK;
 }
 
 /**

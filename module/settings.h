@@ -61,6 +61,9 @@ struct tg_settings {
 	int stats_interval;
 	/** the Prometheus text file written with each metric event, or NULL */
 	char* stats_file;
+	/** 1 for "lookalikes: no": lookalikes of protected names are not flagged, whatever
+	 * the policy says */
+	int no_lookalikes;
 };
 
 /** seconds between metric events when the settings say nothing */

@@ -39,6 +39,7 @@
 #include "event.h"
 #include "geo.h"
 #include "live.h"
+#include "lookalike.h"
 #include "match.h"
 #include "name.h"
 #include "policy.h"
@@ -91,6 +92,8 @@ struct tg_env {
 	uint64_t id_base;
 	/** the number of the last event.id given */
 	atomic_uint_fast64_t id_last;
+	/** labels given a skeleton, refused by ICU, mixing scripts, too long */
+	struct tg_look_counts look;
 	/** each worker thread's set of names its cached answers were found clean for */
 	pthread_key_t recent_key;
 	/** 1 if recent_key was made */
@@ -494,6 +497,13 @@ deinit(struct module_env* env, int id)
 	if(te->settings.resolve_blocked)
 		log_info("typoguard: %llu blocked lookups resolved in the background",
 			(unsigned long long)atomic_load(&te->stats.background));
+	if(atomic_load(&te->look.decoded) || atomic_load(&te->look.refused))
+		log_info("typoguard: lookalikes: %llu labels in Unicode given a skeleton (%llu "
+			"mixing scripts), %llu refused by ICU, %llu too long",
+			(unsigned long long)atomic_load(&te->look.decoded),
+			(unsigned long long)atomic_load(&te->look.mixed),
+			(unsigned long long)atomic_load(&te->look.refused),
+			(unsigned long long)atomic_load(&te->look.toolong));
 	if(atomic_load(&te->stats.copy_failed))
 		log_err("typoguard: %llu events lost: could not be encoded",
 			(unsigned long long)atomic_load(&te->stats.copy_failed));
@@ -535,7 +545,8 @@ tg_intercepts(const struct tg_rule* rule, uint16_t qtype)
 }
 
 /**
- * Match a name against the policy.
+ * Match a name against the policy, lookalikes too unless the settings say lookalikes: no.
+ * @param te: typoguard's state: the settings and the lookalike counters.
  * @param p: the policy in force, inside a read (tg_live_enter()).
  * @param dname: the name, wire format.
  * @param len: its length.
@@ -546,8 +557,8 @@ tg_intercepts(const struct tg_rule* rule, uint16_t qtype)
  * @return: the rule that matched and intercepts this type, or NULL.
  */
 static const struct tg_rule*
-tg_check_name(const struct tg_policy* p, uint8_t* dname, size_t len, uint16_t qtype,
-	struct tg_name* name, struct tg_match* m, int* clean)
+tg_check_name(struct tg_env* te, const struct tg_policy* p, uint8_t* dname, size_t len,
+	uint16_t qtype, struct tg_name* name, struct tg_match* m, int* clean)
 {
 	struct tg_name local;
 	const struct tg_rule* rule;
@@ -555,7 +566,8 @@ tg_check_name(const struct tg_policy* p, uint8_t* dname, size_t len, uint16_t qt
 		name = &local;
 	if(tg_name_from_wire(name, dname, len) != TG_OK)
 		return NULL;
-	if(tg_matcher_match(p->matcher, name, m) != TG_VERDICT_TYPO) {
+	if(tg_policy_match(p, name, !te->settings.no_lookalikes, m, &te->look) !=
+		TG_VERDICT_TYPO) {
 		if(clean)
 			*clean = 1;
 		return NULL;
@@ -566,6 +578,7 @@ tg_check_name(const struct tg_policy* p, uint8_t* dname, size_t len, uint16_t qt
 
 /**
  * Match a query name against the policy.
+ * @param te: typoguard's state: the settings and the lookalike counters.
  * @param p: the policy in force, inside a read (tg_live_enter()).
  * @param qinfo: the question.
  * @param m: receives the match.
@@ -573,11 +586,12 @@ tg_check_name(const struct tg_policy* p, uint8_t* dname, size_t len, uint16_t qt
  * @return: the rule that matched and intercepts this type, or NULL.
  */
 static const struct tg_rule*
-tg_check(const struct tg_policy* p, struct query_info* qinfo, struct tg_match* m, int* clean)
+tg_check(struct tg_env* te, const struct tg_policy* p, struct query_info* qinfo,
+	struct tg_match* m, int* clean)
 {
 	if(qinfo->qclass != LDNS_RR_CLASS_IN)
 		return NULL;
-	return tg_check_name(p, qinfo->qname, qinfo->qname_len, qinfo->qtype, NULL, m,
+	return tg_check_name(te, p, qinfo->qname, qinfo->qname_len, qinfo->qtype, NULL, m,
 		clean);
 }
 
@@ -819,7 +833,7 @@ tg_handle_new(struct module_qstate* qstate, int id)
 	if(!tg_from_client(qstate)) {
 		if(!tg_for_super(qstate) || !(v = tg_live_enter(te->live, &rd)))
 			return;
-		if((rule = tg_check(v->policy, &qstate->qinfo, &m, NULL)) &&
+		if((rule = tg_check(te, v->policy, &qstate->qinfo, &m, NULL)) &&
 			tg_action_taken(te, rule) != TG_ACTION_LOG &&
 			(tq = tg_qstate_new(qstate, te, v, TG_Q_INTERNAL, rule, &m, id)))
 			tg_block(qstate, tq, id);
@@ -829,7 +843,7 @@ tg_handle_new(struct module_qstate* qstate, int id)
 	if(!(v = tg_live_enter(te->live, &rd)))
 		return;
 	atomic_fetch_add_explicit(&te->stats.checked, 1, memory_order_relaxed);
-	if(!(rule = tg_check(v->policy, &qstate->qinfo, &m, NULL))) {
+	if(!(rule = tg_check(te, v->policy, &qstate->qinfo, &m, NULL))) {
 		tg_live_leave(rd);
 		qstate->minfo[id] = (void*)&tg_unflagged;
 		return;
@@ -854,6 +868,7 @@ tg_handle_new(struct module_qstate* qstate, int id)
 
 /**
  * Find where an answer's CNAME/DNAME chain leads into a flagged name.
+ * @param te: typoguard's state.
  * @param p: the policy in force, inside a read.
  * @param qinfo: the question.
  * @param rep: the answer.
@@ -863,8 +878,8 @@ tg_handle_new(struct module_qstate* qstate, int id)
  * @return: the rule, or NULL when the chain is clean (or there is none).
  */
 static const struct tg_rule*
-tg_chain_check(const struct tg_policy* p, struct query_info* qinfo, struct reply_info* rep,
-	struct tg_name* name, struct tg_match* m, size_t* at)
+tg_chain_check(struct tg_env* te, const struct tg_policy* p, struct query_info* qinfo,
+	struct reply_info* rep, struct tg_name* name, struct tg_match* m, size_t* at)
 {
 	size_t i;
 	if(!rep || qinfo->qclass != LDNS_RR_CLASS_IN)
@@ -880,8 +895,8 @@ tg_chain_check(const struct tg_policy* p, struct query_info* qinfo, struct reply
 			continue;
 		if(!(len = dname_valid(d->rr_data[0] + 2, d->rr_len[0] - 2)))
 			continue;
-		if((rule = tg_check_name(p, d->rr_data[0] + 2, len, qinfo->qtype, name, m,
-			NULL))) {
+		if((rule = tg_check_name(te, p, d->rr_data[0] + 2, len, qinfo->qtype, name,
+			m, NULL))) {
 			*at = i;
 			return rule;
 		}
@@ -950,7 +965,7 @@ tg_chain_answer(struct tg_env* te, struct module_qstate* qstate, int id)
 	size_t at;
 	if(!rep || !(v = tg_live_enter(te->live, &rd)))
 		return;
-	if((rule = tg_chain_check(v->policy, &qstate->qinfo, rep, &name, &m, &at)))
+	if((rule = tg_chain_check(te, v->policy, &qstate->qinfo, rep, &name, &m, &at)))
 		tq = tg_qstate_new(qstate, te, v, TG_Q_CLIENT, rule, &m, id);
 	tg_live_leave(rd);
 	if(!tq)
@@ -1438,7 +1453,7 @@ tg_check_cached(struct tg_env* te, const struct tg_live_version* v, struct query
 	if(r && qinfo->qclass == LDNS_RR_CLASS_IN &&
 		tg_recent_has(r, qinfo->qname, qinfo->qname_len))
 		return NULL;
-	rule = tg_check(v->policy, qinfo, m, &clean);
+	rule = tg_check(te, v->policy, qinfo, m, &clean);
 	if(r && clean)
 		tg_recent_add(r, qinfo->qname, qinfo->qname_len);
 	return rule;
@@ -1501,7 +1516,7 @@ tg_check_unseen(struct tg_env* te, const struct tg_live_version* v, struct query
 	memset(tq, 0, sizeof(*tq));
 	tq->version = v;
 	if(!(tq->rule = tg_check_cached(te, v, qinfo, &tq->match))) {
-		if(!(tq->rule = tg_chain_check(v->policy, qinfo, rep, &name, &tq->match, &at)))
+		if(!(tq->rule = tg_chain_check(te, v->policy, qinfo, rep, &name, &tq->match, &at)))
 			return 0;
 		tg_chain_keep(tq, region, qinfo, rep, at, &name);
 	}
@@ -1999,8 +2014,8 @@ tg_response_cb(struct module_qstate* qstate, struct dns_msg* response, int id, v
 	(void)id;
 	if(!response || qstate->no_cache_store || !(v = tg_live_enter(te->live, &rd)))
 		return 1;
-	if(!(rule = tg_check(v->policy, &response->qinfo, &m, NULL)))
-		rule = tg_chain_check(v->policy, &response->qinfo, response->rep, &name, &m,
+	if(!(rule = tg_check(te, v->policy, &response->qinfo, &m, NULL)))
+		rule = tg_chain_check(te, v->policy, &response->qinfo, response->rep, &name, &m,
 			&at);
 	if(rule && tg_action_taken(te, rule) != TG_ACTION_LOG) {
 		qstate->no_cache_store = 1;

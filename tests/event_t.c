@@ -129,12 +129,12 @@ jarr(struct json_object* o, const char* path, char* buf, size_t size)
 
 /** the name army.mil as a rule of mil.zone */
 static struct tg_rule rule_army = {
-	"army.mil", 1, TG_ACTION_LOG, { { 15, 1, 28 }, 3 }, NULL, "zones/mil.zone", 7
+	"army.mil", 1, TG_ACTION_LOG, { { 15, 1, 28 }, 3 }, NULL, "zones/mil.zone", 7, 1
 };
 
 /** the typo army.ml of army.mil: 'i' at offset 6 deleted */
 static const struct tg_match match_army = {
-	0, 0, { TG_EDIT_DELETION, 6, { 'i', 0 }, 1, { 0, 0 }, 0 }
+	0, 0, { TG_EDIT_DELETION, 6, { 'i', 0 }, 1, { 0, 0 }, 0 }, 0, 0, "", ""
 };
 
 /** make a name from presentation format, failing the test if it does not parse */
@@ -525,11 +525,13 @@ static void
 test_edit_dots(void)
 {
 	/* army.mil -> ar.my.mil: a separator inserted at offset 2 of "army.mil" */
-	struct tg_match ins = { 0, 0, { TG_EDIT_INSERTION, 2, { 0, 0 }, 0, { '.', 0 }, 1 } };
+	struct tg_match ins = { 0, 0, { TG_EDIT_INSERTION, 2, { 0, 0 }, 0, { '.', 0 }, 1 },
+		0, 0, "", "" };
 	/* army.mil -> ar\.my.mil: a label byte '.' inserted at offset 2 */
 	struct tg_match lab = ins;
 	/* army.mil -> armymil: the separator deleted */
-	struct tg_match del = { 0, 0, { TG_EDIT_DELETION, 4, { '.', 0 }, 1, { 0, 0 }, 0 } };
+	struct tg_match del = { 0, 0, { TG_EDIT_DELETION, 4, { '.', 0 }, 1, { 0, 0 }, 0 },
+		0, 0, "", "" };
 	struct tg_name q;
 	struct tg_event ev;
 	struct json_object* o;
@@ -738,9 +740,9 @@ test_longest(void)
 /** a hand-made policy: army.mil protected, ok.army.ml allowed */
 static struct tg_rule check_rules[2] = {
 	{ "army.mil", 1, TG_ACTION_NXDOMAIN, { { 15, 1, 28 }, 3 }, "typo watch",
-		"zones/mil.zone", 7 },
+		"zones/mil.zone", 7, 1 },
 	{ "ok.army.ml", 0, TG_ACTION_LOG, { { 0 }, 0 }, "our own mirror", "zones/mil.zone",
-		9 }
+		9, 0 }
 };
 
 /** check one verdict; returns the parsed line for more checks, or NULL */
@@ -771,7 +773,7 @@ check_verdict(const char* name, enum tg_verdict v, const struct tg_match* m)
 static void
 test_check(void)
 {
-	struct tg_match m = match_army, a = { 1, 0, { 0, 0, { 0 }, 0, { 0 }, 0 } };
+	struct tg_match m = match_army, a = { 1, 0, { 0, 0, { 0 }, 0, { 0 }, 0 }, 0, 0, "", "" };
 	char buf[64];
 	struct json_object* o;
 	m.typo_label = 1;

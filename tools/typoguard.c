@@ -126,6 +126,8 @@ struct check_args {
 	struct tg_policy* policy;
 	/** the databases, when there is a client and databases to look it up in */
 	struct tg_geo* geo;
+	/** 0 when the settings say "lookalikes: no" */
+	int lookalikes;
 };
 
 /**
@@ -148,7 +150,7 @@ check_one(struct check_args* a, const char* str)
 		return 1;
 	}
 	memset(&m, 0, sizeof(m));
-	v = tg_matcher_match(a->policy->matcher, &name, &m);
+	v = tg_policy_match(a->policy, &name, a->lookalikes, &m, NULL);
 	if(!(line = tg_check_json_client(a->policy, &name, v, &m, a->client, a->geo, &len))) {
 		fprintf(stderr, "typoguard: out of memory\n");
 		exit(TG_EXIT_USAGE);
@@ -347,6 +349,7 @@ cmd_check(int argc, char** argv)
 		status = TG_EXIT_USAGE;
 		goto cleanup;
 	}
+	a.lookalikes = !s.no_lookalikes;
 	if(optind == argc)
 		bad = check_stdin(&a);
 	for(i = optind; i < argc; i++)
