@@ -28,7 +28,7 @@ static const struct rp_format rp_formats[] = {
 	{ "text", &rp_write_text, 10 },
 	{ "json", &rp_write_json, 0 },
 	{ "csv", &rp_write_csv, 0 },
-	{ "html", &rp_write_html, 25 },
+	{ "html", &rp_write_html, 15 },
 	{ "rpz", &rp_write_rpz, 0 },
 	{ "policy", &rp_write_policy, 0 },
 	{ NULL, NULL, 0 }

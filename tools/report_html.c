@@ -44,30 +44,36 @@ static const char rp_css[] =
 "header p{margin:4px auto 0;max-width:1072px;color:#b8c7d6}"
 "h2{font-size:17px;margin:28px 0 10px;color:#0d2538}"
 ".cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(150px,1fr));gap:12px}"
-".card{background:#fff;border-radius:8px;padding:12px 14px;box-shadow:0 1px 2px #0002}"
+".card{background:#fff;border-radius:8px;padding:12px 14px;border:1px solid #dde3ea}"
 ".card b{display:block;font-size:24px;color:#0d2538}.card span{color:#57606a;font-size:12px}"
-".panel{background:#fff;border-radius:8px;padding:14px 16px;box-shadow:0 1px 2px #0002;"
+".panel{background:#fff;border-radius:8px;padding:14px 16px;border:1px solid #dde3ea;"
 "margin-bottom:14px}"
+/* the tables below the fold are laid out when scrolled to (or printed), not at opening */
+".tables .panel{content-visibility:auto;contain-intrinsic-size:auto 400px}"
 ".grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(420px,1fr));gap:14px}"
 ".grid .panel{margin:0}.panel h3{margin:0 0 6px;font-size:14px;color:#33414e}"
 "svg{display:block;width:100%;height:auto}svg text{font-size:11px;fill:#3b4651}"
 ".legend span{display:inline-block;margin-right:14px;font-size:12px}"
 ".legend i{display:inline-block;width:10px;height:10px;border-radius:2px;margin-right:5px}"
-"table{border-collapse:collapse;width:100%;font-size:12.5px;background:#fff}"
-"th,td{padding:5px 8px;border-bottom:1px solid #e6e9ed;text-align:right;white-space:nowrap}"
+"table{border-collapse:collapse;width:100%;font-size:12px;background:#fff;"
+"table-layout:fixed}th{width:6.8%}th:first-child{width:13%}th:nth-child(8){width:9%}"
+"th:nth-child(9){width:10.2%}th:nth-child(10),th:nth-child(11){width:11%}"
+"th:last-child{width:5%}"
+"th,td{padding:5px 6px;border-bottom:1px solid #e6e9ed;text-align:right;overflow:hidden;"
+"text-overflow:ellipsis;white-space:nowrap}"
 "th:first-child,td:first-child{text-align:left}th{background:#eef2f6;color:#33414e}"
 "td.name{font-family:ui-monospace,Menlo,Consolas,monospace}"
 ".tag{display:inline-block;padding:1px 7px;border-radius:9px;font-size:11px;font-weight:600;"
 "color:#fff}.block{background:#d1495b}.allow{background:#2a9d8f}.nxdomain{background:#7b61ff}"
-".sugg{background:#fff;border-left:4px solid #ccc;border-radius:6px;padding:10px 14px;"
-"margin-bottom:8px;box-shadow:0 1px 2px #0002}.sugg.s-block{border-color:#d1495b}"
-".sugg.s-allow{border-color:#2a9d8f}.sugg.s-nxdomain{border-color:#7b61ff}"
+".sugg{background:#fff;border:1px solid #dde3ea;border-left:4px solid #ccc;border-radius:6px;"
+"padding:10px 14px;margin-bottom:8px}.sugg.s-block{border-left-color:#d1495b}"
+".sugg.s-allow{border-left-color:#2a9d8f}.sugg.s-nxdomain{border-left-color:#7b61ff}"
 ".sugg p{margin:4px 0}pre{background:#f0f3f6;padding:6px 9px;border-radius:4px;margin:4px 0 0;"
 "white-space:pre-wrap;word-break:break-all;font-size:12px}"
 ".note{color:#57606a;font-size:12px}"
 "@media print{body{background:#fff;font-size:11px}header{background:#fff;color:#000;"
-"border-bottom:2px solid #000}header p{color:#333}.card,.panel,.sugg{box-shadow:none;"
-"border:1px solid #ccc}section,.panel,.sugg,tr{break-inside:avoid}"
+"border-bottom:2px solid #000}header p{color:#333}.card,.panel,.sugg{border-color:#bbb}"
+".tables .panel{content-visibility:visible}section,.panel,.sugg,tr{break-inside:avoid}"
 ".tag{color:#000;border:1px solid #000;background:#fff!important}main{padding:0}}";
 
 /** write text with HTML's special characters escaped */
@@ -478,16 +484,19 @@ rp_html_table(FILE* f, const struct rp_report* r, const struct rp_prot* p, size_
 	fprintf(f, "<div class=\"panel\"><h3>");
 	rp_esc(f, rp_str(r, p->name));
 	fprintf(f, " &mdash; %llu lookups, %llu clients, %u typo names</h3>\n<table><thead><tr>"
-		"<th>typo name</th><th>lookups</th><th>clients</th><th>networks</th><th>sites</th>"
-		"<th>days</th><th>MX</th><th>actions</th><th>response codes</th><th>first seen</th>"
+		"<th>typo name</th><th>lookups</th><th>clients</th><th>nets</th><th>sites</th>"
+		"<th>days</th><th>MX</th><th>actions</th><th>responses</th><th>first seen</th>"
 		"<th>last seen</th><th></th></tr></thead><tbody>\n", ULL(p->lookups), ULL(p->clients),
 		p->ntypos);
 	for(j = 0; j < p->ntypos && (top == 0 || j < top); j++) {
 		const struct rp_typo* t = &r->typos[p->typos[j]];
+		/* MM-DD HH:MM: the years are in the page's header */
 		rp_time_str(a, t->first);
 		rp_time_str(b, t->last);
 		a[16] = b[16] = 0;
 		a[10] = b[10] = ' ';
+		memmove(a, a + 5, 12);
+		memmove(b, b + 5, 12);
 		fprintf(f, "<tr><td class=\"name\">");
 		rp_esc(f, rp_str(r, t->name));
 		fprintf(f, "</td><td>%llu</td><td>%llu</td><td>%llu</td><td>%llu</td><td>%llu</td>"
@@ -545,7 +554,7 @@ rp_write_html(const struct rp_report* r, const struct rp_output* o, FILE* f)
 		return -1;
 	fprintf(f, "</div></section>\n");
 	rp_html_suggestions(f, r);
-	fprintf(f, "<section><h2>Typo names by protected name</h2>\n");
+	fprintf(f, "<section class=\"tables\"><h2>Typo names by protected name</h2>\n");
 	for(i = 0; i < r->nprots; i++)
 		rp_html_table(f, r, &r->prots[i], o->top);
 	fprintf(f, "</section><p class=\"note\">%llu invalid lines, %llu follow-ups, %llu other "

@@ -52,6 +52,8 @@ def main():
     # the names are drawn by Zipf's law, as lookups of real typos are
     weights = [1.0 / (k + 1) for k in range(ntypos)]
     picks = rnd.choices(range(ntypos), weights=weights, k=events)
+    # every name at least once, so that there are exactly TYPOS of them
+    picks[:ntypos] = range(min(ntypos, events))
     counts = {}
     for n in range(events):
         p, t, e = typos[picks[n]]
