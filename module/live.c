@@ -28,6 +28,8 @@
 #include <unistd.h>
 #ifdef __linux__
 #include <sys/inotify.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #endif
 #include "live.h"
 #include "writer.h"
@@ -40,6 +42,8 @@
 #define TG_LIVE_DEFAULT_LABEL "(embedded default policy)"
 /** room for a zone's label, "zone " and the name */
 #define TG_LIVE_LABEL_MAX (TG_PRESENT_MAX + 8)
+/** the nice value of the holder's thread: builds yield to Unbound's workers on a busy core */
+#define TG_LIVE_NICE 10
 /** room for the inotify events read at once */
 #define TG_LIVE_INOTIFY_BUF 4096
 
@@ -813,6 +817,12 @@ live_run(void* arg)
 	struct pollfd fds[2];
 	char buf[TG_LIVE_INOTIFY_BUF];
 	int timeout, nfds = 1;
+#ifdef __linux__
+	/* per thread on Linux; the loader's helper thread inherits it */
+	if(setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), TG_LIVE_NICE) != 0)
+		tg_logf(l->log, 2, "policy thread: cannot lower its priority: %s",
+			strerror(errno));
+#endif
 	fds[0].fd = l->stop[0];
 	fds[0].events = POLLIN;
 	if(l->inotify >= 0) {
