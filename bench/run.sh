@@ -3,7 +3,7 @@
 # Copyright (c) 2026, the typoguard authors. BSD 3-clause licence, see COPYING.
 #
 # Usage (from make bench, which builds the programs and sets the environment):
-#   BENCH="matcher load check unbound rpz flagged report" bench/run.sh
+#   BENCH="matcher load check unbound rpz flagged report live" bench/run.sh
 # BENCH picks the parts (default: all). BENCH_PAIRS (5), BENCH_SECONDS (8) set how many
 # interleaved pairs each comparison takes the median of, and how long a dnsperf run is.
 # Results go to bench-results.txt in the build directory, one line per figure, after a
@@ -13,7 +13,7 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 : "${abs_top_builddir:?run through make bench}" "${UNBOUND_DIR:?run through make bench}"
 export RESULTS=${BENCH_RESULTS:-$abs_top_builddir/bench-results.txt}
-parts=${BENCH:-matcher load check unbound rpz flagged report}
+parts=${BENCH:-matcher load check unbound rpz flagged report live}
 
 {
 	echo "# typoguard benchmarks: BENCH=\"$parts\" make bench"
