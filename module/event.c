@@ -428,10 +428,47 @@ tg_add_event(struct json_object* o, const struct tg_event* ev)
 		tg_jadd_str(j, "dataset", "typoguard.events");
 }
 
-/** add "client":{ip, port} and "network":{transport, protocol}; no client, no object */
+/** how a client's transport is written: network.transport, whether TLS carried the DNS
+ * (tls.established), and the DNS transport when it is not plain DNS (typoguard.dns_transport) */
+struct tg_transport {
+	/** the name struct tg_event has */
+	const char* name;
+	/** network.transport: ECS has only the transport layer there */
+	const char* transport;
+	/** tls.established */
+	int tls;
+	/** typoguard.dns_transport, or NULL for DNS over plain UDP or TCP */
+	const char* dns;
+};
+
+/** the transports a client can use; the first is the default for a name not listed */
+static const struct tg_transport tg_transports[] = {
+	{ "udp", "udp", 0, NULL },
+	{ "tcp", "tcp", 0, NULL },
+	{ "tls", "tcp", 1, "dot" },
+	{ "https", "tcp", 1, "doh" },
+	{ "http", "tcp", 0, "doh" }
+};
+
+/** the transport of an event, or NULL when it is unknown */
+static const struct tg_transport*
+tg_transport_of(const struct tg_event* ev)
+{
+	size_t i;
+	if(!ev->transport)
+		return NULL;
+	for(i = 0; i < sizeof(tg_transports) / sizeof(tg_transports[0]); i++)
+		if(strcmp(ev->transport, tg_transports[i].name) == 0)
+			return &tg_transports[i];
+	return NULL;
+}
+
+/** add "client":{ip, port}, "network":{transport, protocol} and "tls":{established};
+ * no client, no object */
 static int
 tg_add_client(struct json_object* o, const struct tg_event* ev)
 {
+	const struct tg_transport* t = tg_transport_of(ev);
 	struct json_object* j;
 	if(ev->client_ip) {
 		if(!(j = tg_jadd_obj(o, "client")) ||
@@ -441,8 +478,33 @@ tg_add_client(struct json_object* o, const struct tg_event* ev)
 	}
 	if(!(j = tg_jadd_obj(o, "network")))
 		return 0;
-	return tg_jadd_str(j, "transport", ev->transport) &&
-		tg_jadd_str(j, "protocol", "dns");
+	if(!tg_jadd_str(j, "transport", t ? t->transport : NULL) ||
+		!tg_jadd_str(j, "protocol", "dns"))
+		return 0;
+	if(!t || !t->tls)
+		return 1;
+	return (j = tg_jadd_obj(o, "tls")) != NULL &&
+		tg_jadd(j, "established", json_object_new_boolean(1));
+}
+
+int
+tg_event_add_ecs(struct json_object* o, const struct tg_observer* observer)
+{
+	struct json_object* j;
+	if(!(j = tg_jadd_obj(o, "ecs")) || !tg_jadd_str(j, "version", TG_ECS_VERSION))
+		return 0;
+	if(!(j = tg_jadd_obj(o, "agent")) || !tg_jadd_str(j, "type", PACKAGE_NAME) ||
+		!tg_jadd_str(j, "version", PACKAGE_VERSION))
+		return 0;
+	if(!observer)
+		return 1;
+	return (j = tg_jadd_obj(o, "observer")) != NULL &&
+		tg_jadd_str(j, "hostname", observer->hostname) &&
+		tg_jadd_str(j, "name", observer->name) &&
+		tg_jadd_str(j, "vendor", observer->vendor) &&
+		tg_jadd_str(j, "product", observer->product) &&
+		tg_jadd_str(j, "version", observer->version) &&
+		tg_jadd_str(j, "type", "dns");
 }
 
 /**
@@ -596,13 +658,15 @@ tg_add_lookalike(struct json_object* o, const struct tg_match* m)
 	return 1;
 }
 
-/** add "typoguard":{protected, typo, edit, skeleton, unicode, rule} */
+/** add "typoguard":{protected, typo, edit, skeleton, unicode, rule, first_event,
+ * dns_transport} */
 static int
 tg_add_typoguard(struct json_object* o, const struct tg_event* ev)
 {
 	const struct tg_name* matched = ev->matched ? ev->matched : ev->qname;
+	const struct tg_transport* t = tg_transport_of(ev);
 	struct json_object* j;
-	if(!ev->rule && !ev->match)
+	if(!ev->rule && !ev->match && !ev->follows && !(t && t->dns))
 		return 1;
 	if(!(j = tg_jadd_obj(o, "typoguard")))
 		return 0;
@@ -626,7 +690,8 @@ tg_add_typoguard(struct json_object* o, const struct tg_event* ev)
 		return 0;
 	if(ev->dry_run && !tg_jadd(j, "dry_run", json_object_new_boolean(1)))
 		return 0;
-	return tg_jadd_str(j, "first_event", ev->follows);
+	return tg_jadd_str(j, "first_event", ev->follows) &&
+		tg_jadd_str(j, "dns_transport", t ? t->dns : NULL);
 }
 
 struct json_object*
@@ -635,7 +700,8 @@ tg_event_object(const struct tg_event* ev)
 	struct json_object* root;
 	if(!ev->qname || !(root = json_object_new_object()))
 		return NULL;
-	if(!tg_add_timestamp(root, &ev->time) || !tg_add_event(root, ev) ||
+	if(!tg_add_timestamp(root, &ev->time) || !tg_event_add_ecs(root, ev->observer) ||
+		!tg_add_event(root, ev) ||
 		!tg_add_client(root, ev) || !tg_add_dns(root, ev) ||
 		!tg_add_typoguard(root, ev)) {
 		json_object_put(root);

@@ -18,6 +18,28 @@ struct json_object;
 /** tg_event.rcode of a lookup whose client got no reply (dropped by Unbound) */
 #define TG_RCODE_DROPPED (-2)
 
+/** the version of the Elastic Common Schema events are written in (ecs.version): the schema
+ * tests/ecs-check.js checks every event of the tests against (tests/ecs/package.json) */
+#define TG_ECS_VERSION "9.4.0"
+
+/**
+ * The resolver that saw the lookups, as events name it (observer.*). Filled once, when the
+ * module starts; it lives as long as the module's state, which outlives the event writer, so
+ * events point to it and copies share it.
+ */
+struct tg_observer {
+	/** observer.hostname: the host's name, or NULL */
+	const char* hostname;
+	/** observer.name: the resolver's configured identity (Unbound's identity:), or NULL */
+	const char* name;
+	/** observer.vendor, "NLnet Labs", or NULL */
+	const char* vendor;
+	/** observer.product, "Unbound", or NULL */
+	const char* product;
+	/** observer.version: the resolver's version, or NULL */
+	const char* version;
+};
+
 /**
  * One record of the answer, already in presentation form (the glue converts from wire).
  */
@@ -63,7 +85,9 @@ struct tg_event {
 	const char* client_ip;
 	/** client port, or -1 */
 	int client_port;
-	/** client transport: "udp", "tcp", "tls", "https", or NULL */
+	/** how the client asked: "udp", "tcp", "tls" (DNS over TLS), "https" (DNS over HTTPS),
+	 * "http" (DNS over HTTP without TLS), or NULL. Written as ECS has it: network.transport
+	 * "udp" or "tcp", tls.established for TLS, typoguard.dns_transport "dot" or "doh" */
 	const char* transport;
 	/** the query name */
 	const struct tg_name* qname;
@@ -88,6 +112,8 @@ struct tg_event {
 	int has_policy_serial;
 	/** the SOA serial of the policy source the rule came from: typoguard.policy.serial */
 	uint32_t policy_serial;
+	/** the resolver (observer.*), or NULL; not copied by tg_event_copy(), see tg_observer */
+	const struct tg_observer* observer;
 };
 
 /**
@@ -97,13 +123,26 @@ struct tg_event {
 void tg_event_prepare(void);
 
 /**
- * Build an event as a JSON object. Field names follow ECS: @timestamp, event.{id,kind,
+ * Add the members every typoguard event starts with, after @timestamp: ecs.version
+ * (TG_ECS_VERSION), agent.{type,version} (typoguard, which wrote the event) and, with an
+ * observer, observer.{hostname,name,vendor,product,version,type "dns"}. For other kinds of
+ * events (metrics, audit) to be ECS events as the lookup events are.
+ * @param o: the event object.
+ * @param observer: the resolver, or NULL.
+ * @return: 1, or 0 if out of memory.
+ */
+int tg_event_add_ecs(struct json_object* o, const struct tg_observer* observer);
+
+/**
+ * Build an event as a JSON object. Field names follow ECS (version TG_ECS_VERSION):
+ * @timestamp, ecs.version, agent and observer (tg_event_add_ecs()), event.{id,kind,
  * category,type,action,module,dataset}, client.{ip,port}, network.{transport,protocol},
+ * tls.established (DNS over TLS or HTTPS),
  * dns.question.{name,type,class,registered_domain,top_level_domain,subdomain},
  * dns.response_code, dns.answers, dns.resolved_ip; and typoguard.{protected,typo,edit.{op,
  * position,expected,found},rule.{file,line,reason},policy.serial,chain,policy_action,
- * dry_run}, and for a follow-up typoguard.first_event
- * (event.kind "enrichment", event.action "resolve-blocked"). A field whose value is unknown is
+ * dry_run,dns_transport}, and for a follow-up typoguard.first_event (event.kind
+ * "enrichment", event.action "resolve-blocked"). A field whose value is unknown is
  * left out, never written empty. Names are written in presentation format with \DDD escapes,
  * so they read back to the exact bytes; in edit.expected and edit.found a label separator is
  * "." and a '.' inside a label "\.". The public suffix list behind registered_domain is loaded

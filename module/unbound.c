@@ -94,6 +94,12 @@ struct tg_env {
 	atomic_uint_fast64_t id_last;
 	/** labels given a skeleton, refused by ICU, mixing scripts, too long */
 	struct tg_look_counts look;
+	/** the resolver as events name it (observer.*) */
+	struct tg_observer observer;
+	/** the host's name observer.hostname points to */
+	char hostname[TG_PRESENT_MAX];
+	/** Unbound's identity: when set, observer.name; malloc'ed */
+	char* identity;
 	/** each worker thread's set of names its cached answers were found clean for */
 	pthread_key_t recent_key;
 	/** 1 if recent_key was made */
@@ -340,6 +346,7 @@ tg_env_free(struct tg_env* te)
 	tg_stats_follow(&te->stats, NULL);
 	tg_live_close(te->live);
 	tg_writer_close(te->writer);
+	free(te->identity);
 	tg_stats_free(&te->stats);
 	tg_settings_clear(&te->settings);
 	free(te);
@@ -391,6 +398,23 @@ tg_event_id(struct tg_env* te, char* buf)
 	snprintf(buf, TG_EVENT_ID_MAX, "%016" PRIx64 "-%" PRIu64, te->id_base,
 		(uint64_t)atomic_fetch_add(&te->id_last, 1) + 1);
 	return buf;
+}
+
+/**
+ * Name the resolver for the events: this host, Unbound's identity: if set, Unbound's version.
+ * @param te: typoguard's state.
+ * @param env: the module environment.
+ */
+static void
+tg_observer_init(struct tg_env* te, struct module_env* env)
+{
+	if(gethostname(te->hostname, sizeof(te->hostname) - 1) == 0 && te->hostname[0])
+		te->observer.hostname = te->hostname;
+	if(env->cfg->identity && env->cfg->identity[0])
+		te->observer.name = te->identity = strdup(env->cfg->identity);
+	te->observer.vendor = "NLnet Labs";
+	te->observer.product = "Unbound";
+	te->observer.version = PACKAGE_VERSION;
 }
 
 static int tg_reply_cb(struct query_info* qinfo, struct module_qstate* qstate,
@@ -458,6 +482,7 @@ init(struct module_env* env, int id)
 		log_err("typoguard: cannot start the policy thread: the policy stays as loaded");
 	tg_stats_start(te);
 	te->id_base = ((uint64_t)arc4random() << 32) | arc4random();
+	tg_observer_init(te, env);
 	tg_event_prepare();
 	if(pthread_mutex_init(&te->recent_lock, NULL) == 0) {
 		if(pthread_key_create(&te->recent_key, NULL) == 0)
@@ -1119,7 +1144,7 @@ tg_client(struct comm_reply* repinfo, char* ip)
 /**
  * The transport the client used.
  * @param repinfo: the reply.
- * @return: "udp", "tcp", "tls" or "https".
+ * @return: "udp", "tcp", "tls", "https" or "http" (DNS over HTTP without TLS).
  */
 static const char*
 tg_transport(struct comm_reply* repinfo)
@@ -1130,7 +1155,7 @@ tg_transport(struct comm_reply* repinfo)
 	if(c->type == comm_udp)
 		return "udp";
 	if(c->type == comm_http)
-		return "https";
+		return c->ssl ? "https" : "http";
 	return c->ssl ? "tls" : "tcp";
 }
 
@@ -1308,12 +1333,13 @@ tg_event_fill(struct tg_event* ev, struct tg_name* name, struct query_info* qinf
  * Queue an event for the writer, whose thread encodes it, looks up where its addresses are,
  * serialises and writes it: the worker only copies it.
  * @param te: typoguard's state.
- * @param ev: the event.
+ * @param ev: the event; its observer is set to the resolver.
  */
 static void
-tg_submit(struct tg_env* te, const struct tg_event* ev)
+tg_submit(struct tg_env* te, struct tg_event* ev)
 {
 	struct tg_event* copy;
+	ev->observer = &te->observer;
 	if(!(copy = tg_event_copy(ev))) {
 		atomic_fetch_add(&te->stats.copy_failed, 1);
 		log_err("typoguard: out of memory: event not written");

@@ -362,6 +362,8 @@ test_threads(void)
 	size_t i, bad = 0;
 	void* r;
 	const char* want = "{\"@timestamp\":\"2026-11-28T21:30:07.123456Z\","
+		"\"ecs\":{\"version\":\"" TG_ECS_VERSION "\"},"
+		"\"agent\":{\"type\":\"typoguard\",\"version\":\"" PACKAGE_VERSION "\"},"
 		"\"event\":{\"kind\":\"alert\",\"category\":[\"network\","
 		"\"intrusion_detection\"],\"type\":[\"info\"],\"action\":\"log\","
 		"\"module\":\"typoguard\",\"dataset\":\"typoguard.events\"},"
@@ -379,6 +381,79 @@ test_threads(void)
 		bad += (size_t)r;
 	}
 	is_int(bad, 0, "%d threads encoding at once: every line as expected", ENCODE_THREADS);
+}
+
+/** ECS's own fields: ecs.version, agent, observer naming the resolver */
+static void
+test_ecs_fields(void)
+{
+	struct tg_observer obs = { "resolver1.example", "ns-a", "NLnet Labs", "Unbound",
+		"1.17.1" };
+	struct tg_name q;
+	struct tg_event ev;
+	struct json_object* o;
+	name_of(&q, "army.ml");
+	event_base(&ev, &q);
+	if(!(o = encode(&ev)))
+		return;
+	is_str(jstr(o, "ecs.version"), TG_ECS_VERSION, "ecs.version on an event");
+	is_str(jstr(o, "agent.type"), "typoguard", "agent.type");
+	is_str(jstr(o, "agent.version"), PACKAGE_VERSION, "agent.version");
+	ok(!jget(o, "observer"), "no observer when none is given");
+	json_object_put(o);
+	ev.observer = &obs;
+	if(!(o = encode(&ev)))
+		return;
+	is_str(jstr(o, "observer.hostname"), "resolver1.example", "observer.hostname");
+	is_str(jstr(o, "observer.name"), "ns-a", "observer.name");
+	is_str(jstr(o, "observer.vendor"), "NLnet Labs", "observer.vendor");
+	is_str(jstr(o, "observer.product"), "Unbound", "observer.product");
+	is_str(jstr(o, "observer.version"), "1.17.1", "observer.version");
+	is_str(jstr(o, "observer.type"), "dns", "observer.type");
+	json_object_put(o);
+	obs.name = NULL;
+	if(!(o = encode(&ev)))
+		return;
+	ok(!jget(o, "observer.name") && jstr(o, "observer.hostname"),
+		"no observer.name without an identity");
+	json_object_put(o);
+}
+
+/** network.transport is the transport layer only; DNS over TLS and HTTPS are said elsewhere */
+static void
+test_transports(void)
+{
+	static const char* const cases[][4] = {
+		/* given, network.transport, tls.established, typoguard.dns_transport */
+		{ "udp", "udp", NULL, NULL },
+		{ "tcp", "tcp", NULL, NULL },
+		{ "tls", "tcp", "true", "dot" },
+		{ "https", "tcp", "true", "doh" },
+		{ "http", "tcp", NULL, "doh" },
+		{ "carrier-pigeon", NULL, NULL, NULL }
+	};
+	struct tg_name q;
+	struct tg_event ev;
+	struct json_object* o;
+	struct json_object* tls;
+	size_t i;
+	name_of(&q, "army.ml");
+	for(i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		event_base(&ev, &q);
+		ev.transport = cases[i][0];
+		if(!(o = encode(&ev)))
+			continue;
+		tls = jget(o, "tls.established");
+		is_str(jstr(o, "network.transport"), cases[i][1], "%s: network.transport %s",
+			cases[i][0], cases[i][1] ? cases[i][1] : "absent");
+		is_str(tls ? json_object_to_json_string(tls) : NULL, cases[i][2],
+			"%s: tls.established %s", cases[i][0], cases[i][2] ? cases[i][2] : "absent");
+		is_str(jstr(o, "typoguard.dns_transport"), cases[i][3],
+			"%s: typoguard.dns_transport %s", cases[i][0],
+			cases[i][3] ? cases[i][3] : "absent");
+		is_str(jstr(o, "network.protocol"), "dns", "%s: network.protocol dns", cases[i][0]);
+		json_object_put(o);
+	}
 }
 
 /** what is not known is not written: no client, answers, addresses, rcode, transport */
@@ -821,6 +896,8 @@ main(void)
 	test_full_event();
 	test_copy();
 	test_omitted();
+	test_ecs_fields();
+	test_transports();
 	test_timestamp();
 	test_mnemonics();
 	test_psl();
