@@ -62,7 +62,7 @@ size_t get_mem(struct module_env* env, int id);
 #define TG_ANSWERS_MAX 64
 /** most addresses an event lists */
 #define TG_RESOLVED_MAX 64
-/** room for one record's data in presentation format */
+/** room for most records' data in presentation format; longer data takes room of its size */
 #define TG_RDATA_MAX 1024
 /** room for an address with its brackets, in text */
 #define TG_ADDR_MAX INET6_ADDRSTRLEN
@@ -1198,6 +1198,32 @@ tg_addrs_add(struct tg_addrs* a, struct regional* region, uint16_t type, uint8_t
 }
 
 /**
+ * One record's data in presentation format, whole however long it is (a TXT record can
+ * take 64 kB): what does not fit the stack buffer is converted again into room of its size.
+ * @param region: where the text is allocated.
+ * @param rdata: the rdata with its two-byte length.
+ * @param len: length of rdata.
+ * @param type: the record's type.
+ * @return: the text, or NULL if out of memory or the data cannot be read.
+ */
+static const char*
+tg_rdata_str(struct regional* region, uint8_t* rdata, size_t len, uint16_t type)
+{
+	char buf[TG_RDATA_MAX];
+	char* text;
+	int n;
+	if(len < 2 || (n = sldns_wire2str_rdata_buf(rdata + 2, len - 2, buf, sizeof(buf),
+		type)) < 0)
+		return NULL;
+	if((size_t)n < sizeof(buf))
+		return regional_strdup(region, buf);
+	if(!(text = regional_alloc(region, (size_t)n + 1)) ||
+		sldns_wire2str_rdata_buf(rdata + 2, len - 2, text, (size_t)n + 1, type) != n)
+		return NULL;
+	return text;
+}
+
+/**
  * Add the records of an answer-section RRset to the collection.
  * @param c: the collection.
  * @param rrset: the RRset.
@@ -1207,7 +1233,7 @@ tg_collect_rrset(struct tg_collect* c, struct ub_packed_rrset_key* rrset)
 {
 	struct packed_rrset_data* d = (struct packed_rrset_data*)rrset->entry.data;
 	uint16_t type = ntohs(rrset->rk.type);
-	char owner[TG_PRESENT_MAX], tbuf[32], cbuf[32], data[TG_RDATA_MAX];
+	char owner[TG_PRESENT_MAX], tbuf[32], cbuf[32];
 	size_t i, n;
 	sldns_wire2str_dname_buf(rrset->rk.dname, rrset->rk.dname_len, owner,
 		sizeof(owner));
@@ -1218,13 +1244,11 @@ tg_collect_rrset(struct tg_collect* c, struct ub_packed_rrset_key* rrset)
 	sldns_wire2str_class_buf(ntohs(rrset->rk.rrset_class), cbuf, sizeof(cbuf));
 	for(i = 0; i < d->count && c->answers < TG_ANSWERS_MAX; i++) {
 		struct tg_answer* a = &c->answer[c->answers];
-		if(d->rr_len[i] < 2 || sldns_wire2str_rdata_buf(d->rr_data[i] + 2,
-			d->rr_len[i] - 2, data, sizeof(data), type) < 0)
+		if(!(a->data = tg_rdata_str(c->region, d->rr_data[i], d->rr_len[i], type)))
 			continue;
 		a->name = regional_strdup(c->region, owner);
 		a->type = regional_strdup(c->region, tbuf);
 		a->class_ = regional_strdup(c->region, cbuf);
-		a->data = regional_strdup(c->region, data);
 		a->ttl = (uint32_t)(d->rr_ttl[i] > c->ttl_base ?
 			d->rr_ttl[i] - c->ttl_base : 0);
 		if(!a->name || !a->type || !a->class_ || !a->data)
