@@ -101,6 +101,7 @@ skip_all() {
 
 done_testing() {
 	memory_checks
+	ecs_check
 	echo "1..$tap_n"
 	[ "$tap_failed" -eq 0 ]
 }
@@ -127,6 +128,28 @@ memory_checks() {
 		ok $? "no AddressSanitizer, LeakSanitizer or UBSan report from the sanitized module in Unbound"
 		[ "$n" -eq 0 ] || grep -h -A 30 -E 'ERROR: |runtime error:' "$T"/unbound*.log | head -n 80 | sed 's/^/# /'
 	fi
+}
+
+# After the test: check every event file it wrote (regular files under $T whose name has
+# "events" in it, rotated ones included) against Elastic's ECS schema, with
+# tests/ecs-check.js: one TAP test, when there are any. Unbound is stopped first, so that
+# every event is written. A file a test writes unlike an event on purpose is named otherwise.
+ecs_check() {
+	local files=()
+	mapfile -d '' files < <(find "$T" -type f -name '*events*' -print0 2>/dev/null | sort -z)
+	[ "${#files[@]}" -gt 0 ] || return 0
+	if [ -z "${NODE:-}" ] || [ ! -f "${ECS_NODE_MODULES:-}/@elastic/ecs/package.json" ]; then
+		tap_n=$((tap_n + 1))
+		echo "ok $tap_n # SKIP ECS check of the events: no node or no @elastic/ecs (scripts/setup installs them)"
+		return 0
+	fi
+	[ -n "${UB_PID:-}" ] && stop_unbound
+	local st
+	"$NODE" "$abs_top_srcdir/tests/ecs-check.js" --schema "$ECS_NODE_MODULES" "${files[@]}" \
+		> "$T/ecs-check.out" 2>&1
+	st=$?
+	ok $st "ECS: every field of every event as Elastic's schema defines it: $(tail -n 1 "$T/ecs-check.out")"
+	[ "$st" -eq 0 ] || sed '$d; s/^/# /' "$T/ecs-check.out"
 }
 
 # Start NSD serving every zone in tests/zones on NSD_PORT.
