@@ -31,6 +31,7 @@
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #endif
+#include "event.h"
 #include "live.h"
 #include "writer.h"
 
@@ -192,6 +193,8 @@ audit(struct tg_live* l, int loaded, const char* source, int has_serial, uint32_
 	if(!root || !ev || !tg || !pol)
 		goto cleanup;
 	json_object_object_add(root, "@timestamp", json_object_new_string(ts));
+	if(!tg_event_add_ecs(root, NULL))
+		goto cleanup;
 	json_object_object_add(ev, "kind", json_object_new_string("event"));
 	json_object_object_add(ev, "category", e = json_object_new_array());
 	json_object_array_add(e, json_object_new_string("configuration"));
