@@ -1405,6 +1405,7 @@ tg_event_make(struct tg_env* te, struct query_info* qinfo, struct tg_qstate* tq,
 	ev.client_port = tg_client(repinfo, ip);
 	ev.client_ip = ev.client_port >= 0 ? ip : NULL;
 	ev.transport = tg_transport(repinfo);
+	ev.observer = &te->observer;
 	if(!(copy = tg_event_copy(&ev))) {
 		atomic_fetch_add(&te->stats.copy_failed, 1);
 		log_err("typoguard: out of memory: event not written");
