@@ -257,7 +257,8 @@ tg_stats_line_of(const struct tg_stats_now* n, int interval, size_t* len)
 {
 	struct json_object* root = json_object_new_object();
 	char* line = NULL;
-	if(root && tg_stats_time(root) && tg_stats_ecs(root, interval) &&
+	if(root && tg_stats_time(root) && tg_event_add_ecs(root, NULL) &&
+		tg_stats_ecs(root, interval) &&
 		tg_stats_fields(root, n, interval))
 		line = tg_event_line(root, len);
 	json_object_put(root);
