@@ -13,7 +13,7 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 : "${abs_top_builddir:?run through make bench}" "${UNBOUND_DIR:?run through make bench}"
 export RESULTS=${BENCH_RESULTS:-$abs_top_builddir/bench-results.txt}
-parts=${BENCH:-matcher load check unbound rpz flagged report live}
+parts=${BENCH:-matcher load check unbound rpz flagged report live lookalike}
 
 {
 	echo "# typoguard benchmarks: BENCH=\"$parts\" make bench"

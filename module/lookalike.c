@@ -62,6 +62,65 @@ static const uint8_t tg_look_pair[256] = {
 	0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
 };
 
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+/** a byte repeated in the eight bytes of a word */
+#define TG_REP(c) (0x0101010101010101ULL * (uint8_t)(c))
+/** the high bit of each byte */
+#define TG_HIGHS 0x8080808080808080ULL
+
+/**
+ * The bytes of a word that are zero, as their high bits (a byte above a zero one may show
+ * too, which only matters where the zero one does).
+ * @param v: the word.
+ * @return: non-zero if some byte is zero.
+ */
+static inline uint64_t
+tg_zero_bytes(uint64_t v)
+{
+	return (v - TG_REP(1)) & ~v & TG_HIGHS;
+}
+
+/**
+ * The high bits of the first k bytes of a word.
+ * @param k: 0 to 8.
+ * @return: the mask.
+ */
+static inline uint64_t
+tg_first_bytes(size_t k)
+{
+	return k >= 8 ? TG_HIGHS : TG_HIGHS & ((1ULL << (8 * k)) - 1);
+}
+
+/**
+ * Whether a text has "0", "1", "|", a byte >= 0x80 or a pair of tg_look_pair, eight bytes at a
+ * time: words read seven bytes apart, so that each pair is whole in one of them. The text is
+ * a struct tg_name's, which has room after it for the last word.
+ * @param t: the text.
+ * @param n: its length.
+ * @return: 1 if it has.
+ */
+static int
+tg_look_scan(const uint8_t* t, size_t n)
+{
+	uint64_t x, y, hit, pair;
+	size_t i;
+
+	for(i = 0; i < n; i += 7) {
+		memcpy(&x, t + i, sizeof(x));
+		y = x >> 8;
+		hit = (x & TG_HIGHS) | tg_zero_bytes(x ^ TG_REP('0')) |
+			tg_zero_bytes(x ^ TG_REP('1')) | tg_zero_bytes(x ^ TG_REP('|'));
+		pair = tg_zero_bytes((x ^ TG_REP('r')) | (y ^ TG_REP('n'))) |
+			tg_zero_bytes((x ^ TG_REP('v')) | (y ^ TG_REP('v'))) |
+			tg_zero_bytes((x ^ TG_REP('c')) | (y ^ TG_REP('l')));
+		if((hit & tg_first_bytes(n - i < 7 ? n - i : 7)) ||
+			(pair & tg_first_bytes(n - i - 1 < 7 ? n - i - 1 : 7)))
+			return 1;
+	}
+	return 0;
+}
+#else
 /** 1 for a byte whose skeleton is another on its own, or that may start a Unicode character */
 static const uint8_t tg_look_single[256] = {
 	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
@@ -82,11 +141,16 @@ static const uint8_t tg_look_single[256] = {
 	0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01,
 };
 
-int
-tg_look_maybe(const struct tg_name* name)
+/**
+ * Whether a text has a byte of tg_look_single or a pair of tg_look_pair.
+ * @param t: the text.
+ * @param n: its length.
+ * @return: 1 if it has.
+ */
+static int
+tg_look_scan(const uint8_t* t, size_t n)
 {
-	const uint8_t* t = name->text;
-	size_t i, n = name->len;
+	size_t i;
 	unsigned acc = 0;
 	uint8_t prev = 0;
 
@@ -94,7 +158,18 @@ tg_look_maybe(const struct tg_name* name)
 		acc |= tg_look_single[t[i]] | (tg_look_pair[t[i]] == prev);
 		prev = t[i];
 	}
-	if(acc)
+	return acc != 0;
+}
+#endif
+
+int
+tg_look_maybe(const struct tg_name* name)
+{
+	const uint8_t* t = name->text;
+	size_t i, n = name->len;
+
+	/* the text is followed by orig in the struct: a word read past its end stays inside */
+	if(tg_look_scan(t, n))
 		return 1;
 	for(i = 0; i < name->labels; i++)
 		if(n - name->label_off[i] >= 4 && memcmp(t + name->label_off[i], "xn--", 4) == 0)
