@@ -136,6 +136,9 @@ struct tg_pending {
 	struct comm_reply* who;
 	/** the event, malloc'ed (tg_event_copy); NULL if it was suppressed or not made */
 	struct tg_event* ev;
+	/** 1 when the client's event was written from the cache before the query came to the
+	 * mesh: no other is made */
+	int written;
 };
 
 /** addresses in text, in a region */
@@ -210,6 +213,14 @@ struct tg_mark {
 	struct sockaddr_storage addr;
 	/** the query's ID */
 	uint16_t qid;
+	/** the query name, wire format, and its length */
+	uint8_t qname[LDNS_MAX_DOMAINLEN + 1];
+	/** length of qname */
+	size_t qname_len;
+	/** the query type */
+	uint16_t qtype;
+	/** Unbound's time when it was set: the request's handling has the same */
+	struct timeval when;
 };
 
 /** the mark of this worker thread; a request is handled by one thread from start to end */
@@ -773,6 +784,7 @@ static void tg_exchanger_result(struct module_qstate* sub, struct module_qstate*
 	int id);
 static void tg_client_end(struct tg_env* te, struct module_qstate* qstate,
 	struct tg_qstate* tq);
+static void tg_mark_mesh(struct module_qstate* qstate, struct tg_qstate* tq);
 
 /**
  * Whether a query no client waits for was made, by a module ahead of typoguard, for a query
@@ -879,6 +891,7 @@ tg_handle_new(struct module_qstate* qstate, int id)
 		qstate->ext_state[id] = module_error;
 		return;
 	}
+	tg_mark_mesh(qstate, tq);
 	if(verbosity >= VERB_QUERY)
 		tg_log_flagged(&qstate->qinfo, rule);
 	if(tq->action == TG_ACTION_LOG)
@@ -1534,9 +1547,10 @@ tg_mark_take(struct query_info* qinfo, struct comm_reply* repinfo)
  * Remember the client lookup whose event was written for an answer from the cache.
  * @param qinfo: the question Unbound passed.
  * @param repinfo: the client's reply information.
+ * @param now: Unbound's time of the request's handling.
  */
 static void
-tg_mark_set(struct query_info* qinfo, struct comm_reply* repinfo)
+tg_mark_set(struct query_info* qinfo, struct comm_reply* repinfo, const struct timeval* now)
 {
 	if(!repinfo->c || !repinfo->c->buffer || sldns_buffer_limit(repinfo->c->buffer) < 2)
 		return;
@@ -1544,7 +1558,38 @@ tg_mark_set(struct query_info* qinfo, struct comm_reply* repinfo)
 	tg_last.qinfo = qinfo;
 	memcpy(&tg_last.addr, &repinfo->client_addr, sizeof(tg_last.addr));
 	tg_last.qid = sldns_buffer_read_u16_at(repinfo->c->buffer, 0);
+	tg_last.qname_len = qinfo->qname_len <= sizeof(tg_last.qname) ? qinfo->qname_len : 0;
+	memcpy(tg_last.qname, qinfo->qname, tg_last.qname_len);
+	tg_last.qtype = qinfo->qtype;
+	tg_last.when = now ? *now : (struct timeval){ 0, 0 };
 	tg_last.set = 1;
+}
+
+/**
+ * A flagged query comes to the mesh: if it is the client lookup whose event this thread just
+ * wrote for an answer from the cache (the answer fell back to the mesh after its callback),
+ * that client gets no second event.
+ * @param qstate: the query state, with its first client.
+ * @param tq: typoguard's state of it.
+ */
+static void
+tg_mark_mesh(struct module_qstate* qstate, struct tg_qstate* tq)
+{
+	struct mesh_reply* r = qstate->mesh_info->reply_list;
+	struct tg_pending* p;
+	int same = tg_last.set && r && r->qid == tg_last.qid &&
+		memcmp(&r->query_reply.client_addr, &tg_last.addr, sizeof(tg_last.addr)) == 0 &&
+		qstate->qinfo.qtype == tg_last.qtype && tg_last.qname_len &&
+		qstate->env->now_tv && tg_last.when.tv_sec == qstate->env->now_tv->tv_sec &&
+		tg_last.when.tv_usec == qstate->env->now_tv->tv_usec &&
+		query_dname_compare(qstate->qinfo.qname, tg_last.qname) == 0;
+	tg_last.set = 0;
+	if(!same || !(p = regional_alloc_zero(qstate->region, sizeof(*p))))
+		return;
+	p->who = &r->query_reply;
+	p->written = 1;
+	p->next = tq->pending;
+	tq->pending = p;
 }
 
 /**
@@ -1597,6 +1642,8 @@ tg_hold(struct tg_env* te, struct module_qstate* qstate, struct tg_qstate* tq,
 	for(p = tq->pending; p; p = p->next)
 		if(p->who == repinfo)
 			break;
+	if(p && p->written)
+		return;
 	if(!p) {
 		if(!(p = regional_alloc_zero(qstate->region, sizeof(*p)))) {
 			atomic_fetch_add(&te->stats.copy_failed, 1);
@@ -1739,13 +1786,13 @@ tg_cache_cb(struct query_info* qinfo, struct module_qstate* qstate,
 {
 	struct tg_env* te = (struct tg_env*)cb_arg;
 	int same;
-	(void)edns; (void)opt_list_out; (void)start_time; (void)rcode; (void)id;
+	(void)edns; (void)opt_list_out; (void)rcode; (void)id;
 	if(!repinfo)
 		return 1;
 	/* the same lookup again: the second part of one answer (a CNAME) has its event */
 	same = tg_mark_take(qinfo, repinfo);
 	if(tg_emit_unseen(te, qinfo, qstate, rep, 0, repinfo, region, !same))
-		tg_mark_set(qinfo, repinfo);
+		tg_mark_set(qinfo, repinfo, start_time);
 	return 1;
 }
 
