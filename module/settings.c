@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 #include "name.h"
 #include "settings.h"
 
@@ -118,6 +119,26 @@ const char*
 tg_settings_default_path(void)
 {
 	return TG_DEFAULT_CONF;
+}
+
+const char*
+tg_settings_path(void)
+{
+	const char* env = getenv("TYPOGUARD_CONF");
+	if(env && *env)
+		return env;
+	if(access(TG_DEFAULT_CONF, F_OK) == 0)
+		return TG_DEFAULT_CONF;
+	return NULL;
+}
+
+enum tg_err
+tg_settings_read(struct tg_settings* s, struct tg_error* err)
+{
+	const char* path = tg_settings_path();
+	if(path)
+		return tg_settings_load(path, s, err);
+	return tg_settings_default(s, TG_DEFAULT_LOG);
 }
 
 const char*

@@ -129,6 +129,23 @@ enum tg_err tg_settings_policy(const struct tg_settings* s, struct tg_policy** o
 void tg_settings_policy_error(const struct tg_settings* s, enum tg_err r, struct tg_error* err);
 
 /**
+ * The settings file the module reads, in its search order: the file named by the environment
+ * variable TYPOGUARD_CONF if it is set and not empty (it must then exist), else
+ * tg_settings_default_path() if it exists, else none.
+ * @return: the path (getenv's string or a static one), or NULL for the embedded default.
+ */
+const char* tg_settings_path(void);
+
+/**
+ * Read the settings the module reads: the file tg_settings_path() names, else the embedded
+ * default (tg_settings_default() with tg_settings_default_log()).
+ * @param s: filled on success; on failure left cleared.
+ * @param err: receives the reason on failure.
+ * @return: TG_OK or the error code.
+ */
+enum tg_err tg_settings_read(struct tg_settings* s, struct tg_error* err);
+
+/**
  * The settings file read when TYPOGUARD_CONF is not set.
  * @return: the path configure chose (TG_DEFAULT_CONF), a static string.
  */

@@ -268,15 +268,11 @@ tg_log(int level, const char* msg)
 static enum tg_err
 tg_read_settings(struct tg_settings* s, struct tg_error* err)
 {
-	const char* path = getenv("TYPOGUARD_CONF");
-	if(path && *path)
-		return tg_settings_load(path, s, err);
-	path = tg_settings_default_path();
-	if(access(path, F_OK) == 0)
-		return tg_settings_load(path, s, err);
-	verbose(VERB_OPS, "typoguard: no %s and no TYPOGUARD_CONF: using the "
-		"embedded default (protect mil and gov, action log)", path);
-	return tg_settings_default(s, tg_settings_default_log());
+	if(!tg_settings_path())
+		verbose(VERB_OPS, "typoguard: no %s and no TYPOGUARD_CONF: using the "
+			"embedded default (protect mil and gov, action log)",
+			tg_settings_default_path());
+	return tg_settings_read(s, err);
 }
 
 /**

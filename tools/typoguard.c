@@ -98,14 +98,9 @@ version(void)
 static enum tg_err
 read_settings(const char* config, struct tg_settings* s, struct tg_error* err)
 {
-	const char* env = getenv("TYPOGUARD_CONF");
 	if(config)
 		return tg_settings_load(config, s, err);
-	if(env && *env)
-		return tg_settings_load(env, s, err);
-	if(access(tg_settings_default_path(), F_OK) == 0)
-		return tg_settings_load(tg_settings_default_path(), s, err);
-	return tg_settings_default(s, tg_settings_default_log());
+	return tg_settings_read(s, err);
 }
 
 /** What `typoguard check` was asked to do. */
