@@ -14,8 +14,6 @@
 
 /** how every line is serialised: one line, '/' not escaped */
 #define TG_JSON_FLAGS (JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)
-/** room for a type, class or rcode mnemonic, also "CLASS65535" */
-#define TG_MNEMONIC_MAX 16
 /** room for an RFC 3339 UTC time with microseconds, "2026-11-28T21:30:07.123456Z" */
 #define TG_TIMESTAMP_MAX 32
 /** room for the presentation form of the (at most 2) bytes of an edit */
@@ -68,13 +66,7 @@ tg_psl_unload(void)
 }
 #endif
 
-/**
- * Mnemonic of a query or record type: "MX", or RFC 3597's "TYPE65280" for unknown types.
- * @param buf: receives the mnemonic, TG_MNEMONIC_MAX bytes.
- * @param type: the type.
- * @return: buf.
- */
-static const char*
+const char*
 tg_type_str(char* buf, uint16_t type)
 {
 	const ldns_rr_descriptor* d = ldns_rr_descript(type);
@@ -105,6 +97,12 @@ tg_lookup_str(char* buf, ldns_lookup_table* table, const char* prefix, int id)
 	else
 		snprintf(buf, TG_MNEMONIC_MAX, "%s%d", prefix, id);
 	return buf;
+}
+
+const char*
+tg_class_str(char* buf, uint16_t rrclass)
+{
+	return tg_lookup_str(buf, ldns_rr_classes, "CLASS", rrclass);
 }
 
 /**
@@ -567,8 +565,7 @@ tg_add_question(struct json_object* o, const struct tg_event* ev)
 	tg_name_present(name, ev->qname, 0);
 	return tg_jadd_str(j, "name", name) &&
 		tg_jadd_str(j, "type", tg_type_str(type, ev->qtype)) &&
-		tg_jadd_str(j, "class", tg_lookup_str(cls, ldns_rr_classes, "CLASS",
-			ev->qclass)) &&
+		tg_jadd_str(j, "class", tg_class_str(cls, (uint16_t)ev->qclass)) &&
 		tg_add_psl(j, name);
 }
 

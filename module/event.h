@@ -40,6 +40,26 @@ struct tg_observer {
 	const char* version;
 };
 
+/** room for a type, class or rcode mnemonic, also "CLASS65535" */
+#define TG_MNEMONIC_MAX 16
+
+/**
+ * Mnemonic of a query or record type, from ldns's table: "MX", or RFC 3597's "TYPE65280" for
+ * a type it does not know. Every type name in an event comes from here.
+ * @param buf: receives the mnemonic, TG_MNEMONIC_MAX bytes.
+ * @param type: the type.
+ * @return: buf.
+ */
+const char* tg_type_str(char* buf, uint16_t type);
+
+/**
+ * Mnemonic of a class, from ldns's table: "IN", or "CLASS" and its number.
+ * @param buf: receives the mnemonic, TG_MNEMONIC_MAX bytes.
+ * @param rrclass: the class.
+ * @return: buf.
+ */
+const char* tg_class_str(char* buf, uint16_t rrclass);
+
 /**
  * One record of the answer, already in presentation form (the glue converts from wire).
  */

@@ -1242,15 +1242,16 @@ tg_collect_rrset(struct tg_collect* c, struct ub_packed_rrset_key* rrset)
 {
 	struct packed_rrset_data* d = (struct packed_rrset_data*)rrset->entry.data;
 	uint16_t type = ntohs(rrset->rk.type);
-	char owner[TG_PRESENT_MAX], tbuf[32], cbuf[32];
+	char owner[TG_PRESENT_MAX], tbuf[TG_MNEMONIC_MAX], cbuf[TG_MNEMONIC_MAX];
 	size_t i, n;
 	sldns_wire2str_dname_buf(rrset->rk.dname, rrset->rk.dname_len, owner,
 		sizeof(owner));
 	n = strlen(owner);
 	if(n > 1 && owner[n - 1] == '.')
 		owner[n - 1] = 0;
-	sldns_wire2str_type_buf(type, tbuf, sizeof(tbuf));
-	sldns_wire2str_class_buf(ntohs(rrset->rk.rrset_class), cbuf, sizeof(cbuf));
+	/* the names the event's question has: one table for both */
+	tg_type_str(tbuf, type);
+	tg_class_str(cbuf, ntohs(rrset->rk.rrset_class));
 	for(i = 0; i < d->count && c->answers < TG_ANSWERS_MAX; i++) {
 		struct tg_answer* a = &c->answer[c->answers];
 		if(!(a->data = tg_rdata_str(c->region, d->rr_data[i], d->rr_len[i], type)))
