@@ -10,6 +10,7 @@
 #include <ldns/ldns.h>
 #include "event.h"
 #include "tap.h"
+#include "jget.h"
 
 /** names the hostile-name test makes */
 #define HOSTILE_ROUNDS 5000
@@ -75,28 +76,7 @@ is_ascii_line(const char* line, size_t len)
 	return 1;
 }
 
-/**
- * Follow a dotted path of member names ("dns.question.name").
- * @param o: the root object.
- * @param path: the path.
- * @return: the value, or NULL if a member is missing.
- */
-static struct json_object*
-jget(struct json_object* o, const char* path)
-{
-	char key[64];
-	const char* dot;
-	while(o && *path) {
-		size_t n = (dot = strchr(path, '.')) ? (size_t)(dot - path) : strlen(path);
-		snprintf(key, sizeof(key), "%.*s", (int)n, path);
-		if(!json_object_object_get_ex(o, key, &o))
-			return NULL;
-		path += n + (dot ? 1 : 0);
-	}
-	return o;
-}
-
-/** the string at a path, or NULL if absent or not a string */
+/** the string at a JSON pointer, or NULL if absent or not a string */
 static const char*
 jstr(struct json_object* o, const char* path)
 {
@@ -187,40 +167,40 @@ static void
 check_full_head(struct json_object* o)
 {
 	char buf[256];
-	is_str(jstr(o, "@timestamp"), "2026-11-28T21:30:07.123456Z", "@timestamp");
-	is_str(jstr(o, "event.kind"), "alert", "event.kind");
-	is_str(jarr(o, "event.category", buf, sizeof(buf)), "network,intrusion_detection",
+	is_str(jstr(o, "/@timestamp"), "2026-11-28T21:30:07.123456Z", "@timestamp");
+	is_str(jstr(o, "/event/kind"), "alert", "event.kind");
+	is_str(jarr(o, "/event/category", buf, sizeof(buf)), "network,intrusion_detection",
 		"event.category");
-	is_str(jarr(o, "event.type", buf, sizeof(buf)), "info", "event.type for log");
-	is_str(jstr(o, "event.action"), "log", "event.action");
-	is_str(jstr(o, "event.module"), "typoguard", "event.module");
-	is_str(jstr(o, "event.dataset"), "typoguard.events", "event.dataset");
-	is_str(jstr(o, "client.ip"), "198.51.100.7", "client.ip");
-	is_int(jint(o, "client.port"), 53001, "client.port");
-	is_str(jstr(o, "network.transport"), "udp", "network.transport");
-	is_str(jstr(o, "network.protocol"), "dns", "network.protocol");
+	is_str(jarr(o, "/event/type", buf, sizeof(buf)), "info", "event.type for log");
+	is_str(jstr(o, "/event/action"), "log", "event.action");
+	is_str(jstr(o, "/event/module"), "typoguard", "event.module");
+	is_str(jstr(o, "/event/dataset"), "typoguard.events", "event.dataset");
+	is_str(jstr(o, "/client/ip"), "198.51.100.7", "client.ip");
+	is_int(jint(o, "/client/port"), 53001, "client.port");
+	is_str(jstr(o, "/network/transport"), "udp", "network.transport");
+	is_str(jstr(o, "/network/protocol"), "dns", "network.protocol");
 }
 
 /** the dns fields of the full event */
 static void
 check_full_dns(struct json_object* o)
 {
-	struct json_object* a = json_object_array_get_idx(jget(o, "dns.answers"), 0);
+	struct json_object* a = json_object_array_get_idx(jget(o, "/dns/answers"), 0);
 	char buf[256];
-	is_str(jstr(o, "dns.question.name"), "army.ml", "dns.question.name");
-	is_str(jstr(o, "dns.question.type"), "MX", "dns.question.type");
-	is_str(jstr(o, "dns.question.class"), "IN", "dns.question.class");
-	is_str(jstr(o, "dns.question.registered_domain"), "army.ml", "registered_domain");
-	is_str(jstr(o, "dns.question.top_level_domain"), "ml", "top_level_domain");
-	ok(!jget(o, "dns.question.subdomain"), "no subdomain for a registered domain");
-	is_str(jstr(o, "dns.response_code"), "NOERROR", "dns.response_code");
-	is_int(json_object_array_length(jget(o, "dns.answers")), 2, "two answers");
-	is_str(jstr(a, "name"), "army.ml", "answers[0].name");
-	is_str(jstr(a, "type"), "MX", "answers[0].type");
-	is_str(jstr(a, "class"), "IN", "answers[0].class");
-	is_int(jint(a, "ttl"), 300, "answers[0].ttl");
-	is_str(jstr(a, "data"), "10 mx.army.ml.", "answers[0].data");
-	is_str(jarr(o, "dns.resolved_ip", buf, sizeof(buf)), "192.0.2.25,2001:db8::25",
+	is_str(jstr(o, "/dns/question/name"), "army.ml", "dns.question.name");
+	is_str(jstr(o, "/dns/question/type"), "MX", "dns.question.type");
+	is_str(jstr(o, "/dns/question/class"), "IN", "dns.question.class");
+	is_str(jstr(o, "/dns/question/registered_domain"), "army.ml", "registered_domain");
+	is_str(jstr(o, "/dns/question/top_level_domain"), "ml", "top_level_domain");
+	ok(!jget(o, "/dns/question/subdomain"), "no subdomain for a registered domain");
+	is_str(jstr(o, "/dns/response_code"), "NOERROR", "dns.response_code");
+	is_int(json_object_array_length(jget(o, "/dns/answers")), 2, "two answers");
+	is_str(jstr(a, "/name"), "army.ml", "answers[0].name");
+	is_str(jstr(a, "/type"), "MX", "answers[0].type");
+	is_str(jstr(a, "/class"), "IN", "answers[0].class");
+	is_int(jint(a, "/ttl"), 300, "answers[0].ttl");
+	is_str(jstr(a, "/data"), "10 mx.army.ml.", "answers[0].data");
+	is_str(jarr(o, "/dns/resolved_ip", buf, sizeof(buf)), "192.0.2.25,2001:db8::25",
 		"dns.resolved_ip");
 }
 
@@ -228,15 +208,15 @@ check_full_dns(struct json_object* o)
 static void
 check_full_typoguard(struct json_object* o)
 {
-	is_str(jstr(o, "typoguard.protected"), "army.mil", "typoguard.protected");
-	is_str(jstr(o, "typoguard.typo"), "army.ml", "typoguard.typo");
-	is_str(jstr(o, "typoguard.edit.op"), "deletion", "typoguard.edit.op");
-	is_int(jint(o, "typoguard.edit.position"), 6, "typoguard.edit.position");
-	is_str(jstr(o, "typoguard.edit.expected"), "i", "typoguard.edit.expected");
-	is_str(jstr(o, "typoguard.edit.found"), "", "typoguard.edit.found");
-	is_str(jstr(o, "typoguard.rule.file"), "zones/mil.zone", "typoguard.rule.file");
-	is_int(jint(o, "typoguard.rule.line"), 7, "typoguard.rule.line");
-	ok(!jget(o, "typoguard.rule.reason"), "no reason when the rule has none");
+	is_str(jstr(o, "/typoguard/protected"), "army.mil", "typoguard.protected");
+	is_str(jstr(o, "/typoguard/typo"), "army.ml", "typoguard.typo");
+	is_str(jstr(o, "/typoguard/edit/op"), "deletion", "typoguard.edit.op");
+	is_int(jint(o, "/typoguard/edit/position"), 6, "typoguard.edit.position");
+	is_str(jstr(o, "/typoguard/edit/expected"), "i", "typoguard.edit.expected");
+	is_str(jstr(o, "/typoguard/edit/found"), "", "typoguard.edit.found");
+	is_str(jstr(o, "/typoguard/rule/file"), "zones/mil.zone", "typoguard.rule.file");
+	is_int(jint(o, "/typoguard/rule/line"), 7, "typoguard.rule.line");
+	ok(!jget(o, "/typoguard/rule/reason"), "no reason when the rule has none");
 }
 
 /** an event with every field set: each is where ECS puts it */
@@ -472,32 +452,32 @@ test_omitted(void)
 	ev.action = TG_ACTION_NXDOMAIN;
 	if(!(o = encode(&ev)))
 		return;
-	ok(!jget(o, "client"), "no client object without a client");
-	ok(!jget(o, "network.transport"), "no network.transport when unknown");
-	is_str(jstr(o, "network.protocol"), "dns", "network.protocol still dns");
-	ok(!jget(o, "dns.answers"), "no dns.answers without answers");
-	ok(!jget(o, "dns.resolved_ip"), "no dns.resolved_ip without addresses");
-	ok(!jget(o, "dns.response_code"), "no dns.response_code when unknown");
-	is_str(jstr(o, "event.action"), "nxdomain", "event.action nxdomain");
+	ok(!jget(o, "/client"), "no client object without a client");
+	ok(!jget(o, "/network/transport"), "no network.transport when unknown");
+	is_str(jstr(o, "/network/protocol"), "dns", "network.protocol still dns");
+	ok(!jget(o, "/dns/answers"), "no dns.answers without answers");
+	ok(!jget(o, "/dns/resolved_ip"), "no dns.resolved_ip without addresses");
+	ok(!jget(o, "/dns/response_code"), "no dns.response_code when unknown");
+	is_str(jstr(o, "/event/action"), "nxdomain", "event.action nxdomain");
 	{
 		char buf[64];
-		is_str(jarr(o, "event.type", buf, sizeof(buf)), "denied",
+		is_str(jarr(o, "/event/type", buf, sizeof(buf)), "denied",
 			"event.type denied for nxdomain");
 	}
-	is_str(jstr(o, "dns.question.subdomain"), "www", "dns.question.subdomain");
-	is_str(jstr(o, "typoguard.typo"), "army.ml", "typo is the suffix, not the query");
+	is_str(jstr(o, "/dns/question/subdomain"), "www", "dns.question.subdomain");
+	is_str(jstr(o, "/typoguard/typo"), "army.ml", "typo is the suffix, not the query");
 	json_object_put(o);
 	ev.client_ip = "192.0.2.1";
 	if(!(o = encode(&ev)))
 		return;
-	is_str(jstr(o, "client.ip"), "192.0.2.1", "client.ip without a port");
-	ok(!jget(o, "client.port"), "no client.port when it is -1");
+	is_str(jstr(o, "/client/ip"), "192.0.2.1", "client.ip without a port");
+	ok(!jget(o, "/client/port"), "no client.port when it is -1");
 	json_object_put(o);
 	ev.rule = NULL;
 	ev.match = NULL;
 	if(!(o = encode(&ev)))
 		return;
-	ok(!jget(o, "typoguard"), "no typoguard object without rule and match");
+	ok(!jget(o, "/typoguard"), "no typoguard object without rule and match");
 	json_object_put(o);
 }
 
@@ -514,7 +494,7 @@ check_time(time_t sec, long usec, const char* want)
 	ev.time.tv_usec = usec;
 	if(!(o = encode(&ev)))
 		return;
-	is_str(jstr(o, "@timestamp"), want, "@timestamp of %lld.%06ld", (long long)sec, usec);
+	is_str(jstr(o, "/@timestamp"), want, "@timestamp of %lld.%06ld", (long long)sec, usec);
 	json_object_put(o);
 }
 
@@ -544,9 +524,9 @@ check_mnemonics(uint16_t type, uint16_t cls, int rcode, const char* wtype, const
 	ev.rcode = rcode;
 	if(!(o = encode(&ev)))
 		return;
-	is_str(jstr(o, "dns.question.type"), wtype, "type %u is %s", type, wtype);
-	is_str(jstr(o, "dns.question.class"), wcls, "class %u is %s", cls, wcls);
-	is_str(jstr(o, "dns.response_code"), wrcode, "rcode %d is %s", rcode, wrcode);
+	is_str(jstr(o, "/dns/question/type"), wtype, "type %u is %s", type, wtype);
+	is_str(jstr(o, "/dns/question/class"), wcls, "class %u is %s", cls, wcls);
+	is_str(jstr(o, "/dns/response_code"), wrcode, "rcode %d is %s", rcode, wrcode);
 	json_object_put(o);
 }
 
@@ -575,9 +555,9 @@ check_psl(const char* name, const char* reg, const char* tld, const char* sub)
 	ev.match = NULL;
 	if(!(o = encode(&ev)))
 		return;
-	is_str(jstr(o, "dns.question.registered_domain"), reg, "%s: registered_domain", name);
-	is_str(jstr(o, "dns.question.top_level_domain"), tld, "%s: top_level_domain", name);
-	is_str(jstr(o, "dns.question.subdomain"), sub, "%s: subdomain", name);
+	is_str(jstr(o, "/dns/question/registered_domain"), reg, "%s: registered_domain", name);
+	is_str(jstr(o, "/dns/question/top_level_domain"), tld, "%s: top_level_domain", name);
+	is_str(jstr(o, "/dns/question/subdomain"), sub, "%s: subdomain", name);
 	json_object_put(o);
 }
 
@@ -614,20 +594,20 @@ test_edit_dots(void)
 	event_base(&ev, &q);
 	ev.match = &ins;
 	if((o = encode(&ev))) {
-		is_str(jstr(o, "typoguard.edit.found"), ".", "inserted separator is \".\"");
+		is_str(jstr(o, "/typoguard/edit/found"), ".", "inserted separator is \".\"");
 		json_object_put(o);
 	}
 	name_of(&q, "ar\\.my.mil");
 	ev.match = &lab;
 	if((o = encode(&ev))) {
-		is_str(jstr(o, "typoguard.edit.found"), "\\.", "inserted label dot is \"\\.\"");
-		is_str(jstr(o, "typoguard.typo"), "ar\\.my.mil", "typo keeps the escape");
+		is_str(jstr(o, "/typoguard/edit/found"), "\\.", "inserted label dot is \"\\.\"");
+		is_str(jstr(o, "/typoguard/typo"), "ar\\.my.mil", "typo keeps the escape");
 		json_object_put(o);
 	}
 	name_of(&q, "armymil");
 	ev.match = &del;
 	if((o = encode(&ev))) {
-		is_str(jstr(o, "typoguard.edit.expected"), ".", "deleted separator is \".\"");
+		is_str(jstr(o, "/typoguard/edit/expected"), ".", "deleted separator is \".\"");
 		json_object_put(o);
 	}
 }
@@ -650,11 +630,11 @@ test_free_text(void)
 	ev.answer_count = 1;
 	if(!(o = encode(&ev)))
 		return;
-	is_str(jstr(o, "typoguard.rule.file"), r.file, "file name with quote, backslash, newline");
-	is_str(jstr(o, "typoguard.rule.reason"),
+	is_str(jstr(o, "/typoguard/rule/file"), r.file, "file name with quote, backslash, newline");
+	is_str(jstr(o, "/typoguard/rule/reason"),
 		"Arm\xc3\xa9" "e \xf0\x9f\xaa\x96 \xef\xbf\xbd\xef\xbf\xbd",
 		"UTF-8 reason reads back; invalid bytes become U+FFFD");
-	is_str(jstr(json_object_array_get_idx(jget(o, "dns.answers"), 0), "data"), an.data,
+	is_str(jstr(o, "/dns/answers/0/data"), an.data,
 		"answer data with quotes and controls reads back");
 	json_object_put(o);
 }
@@ -754,11 +734,11 @@ hostile_one(int full)
 		diag("not one ASCII line: %s", line);
 	else if(!(o = parse_line(line, len)))
 		;
-	else if(!reads_back(jstr(o, "dns.question.name"), wire, wlen))
+	else if(!reads_back(jstr(o, "/dns/question/name"), wire, wlen))
 		diag("dns.question.name does not read back: %s", line);
-	else if(!reads_back(jstr(o, "typoguard.protected"), pwire, plen))
+	else if(!reads_back(jstr(o, "/typoguard/protected"), pwire, plen))
 		diag("typoguard.protected does not read back: %s", line);
-	else if(!reads_back(jstr(o, "typoguard.typo"), wire + q.label_off[m.typo_label],
+	else if(!reads_back(jstr(o, "/typoguard/typo"), wire + q.label_off[m.typo_label],
 		wlen - q.label_off[m.typo_label]))
 		diag("typoguard.typo does not read back: %s", line);
 	else
@@ -807,8 +787,8 @@ test_longest(void)
 	ev.match = NULL;
 	if(!(o = encode(&ev)))
 		return;
-	ok(reads_back(jstr(o, "dns.question.name"), wire, p), "255-byte name reads back");
-	is_int(strlen(jstr(o, "dns.question.name")), 250 * 4 + 3, "every byte as \\DDD");
+	ok(reads_back(jstr(o, "/dns/question/name"), wire, p), "255-byte name reads back");
+	is_int(strlen(jstr(o, "/dns/question/name")), 250 * 4 + 3, "every byte as \\DDD");
 	json_object_put(o);
 }
 
@@ -840,7 +820,7 @@ check_verdict(const char* name, enum tg_verdict v, const struct tg_match* m)
 	if(ok(is_ascii_line(line, len), "check line for %s is one ASCII line", name))
 		o = parse_line(line, len);
 	free(line);
-	is_str(jstr(o, "name"), name, "check: name");
+	is_str(jstr(o, "/name"), name, "check: name");
 	return o;
 }
 
@@ -853,37 +833,37 @@ test_check(void)
 	struct json_object* o;
 	m.typo_label = 1;
 	if((o = check_verdict("www.army.ml", TG_VERDICT_TYPO, &m))) {
-		ok(json_object_get_boolean(jget(o, "match")), "typo: match true");
-		is_str(jstr(o, "verdict"), "typo", "typo: verdict");
-		is_str(jstr(o, "protected"), "army.mil", "typo: protected");
-		is_str(jstr(o, "typo"), "army.ml", "typo: typo");
-		is_str(jstr(o, "edit.op"), "deletion", "typo: edit.op");
-		is_str(jstr(o, "edit.expected"), "i", "typo: edit.expected");
-		is_str(jstr(o, "action"), "nxdomain", "typo: action");
-		is_str(jarr(o, "qtypes", buf, sizeof(buf)), "MX,A,AAAA", "typo: qtypes");
-		is_str(jstr(o, "rule.file"), "zones/mil.zone", "typo: rule.file");
-		is_int(jint(o, "rule.line"), 7, "typo: rule.line");
-		is_str(jstr(o, "reason"), "typo watch", "typo: reason");
+		ok(json_object_get_boolean(jget(o, "/match")), "typo: match true");
+		is_str(jstr(o, "/verdict"), "typo", "typo: verdict");
+		is_str(jstr(o, "/protected"), "army.mil", "typo: protected");
+		is_str(jstr(o, "/typo"), "army.ml", "typo: typo");
+		is_str(jstr(o, "/edit/op"), "deletion", "typo: edit.op");
+		is_str(jstr(o, "/edit/expected"), "i", "typo: edit.expected");
+		is_str(jstr(o, "/action"), "nxdomain", "typo: action");
+		is_str(jarr(o, "/qtypes", buf, sizeof(buf)), "MX,A,AAAA", "typo: qtypes");
+		is_str(jstr(o, "/rule/file"), "zones/mil.zone", "typo: rule.file");
+		is_int(jint(o, "/rule/line"), 7, "typo: rule.line");
+		is_str(jstr(o, "/reason"), "typo watch", "typo: reason");
 		json_object_put(o);
 	}
 	if((o = check_verdict("www.army.mil", TG_VERDICT_PROTECTED, &match_army))) {
-		ok(!json_object_get_boolean(jget(o, "match")), "protected: match false");
-		is_str(jstr(o, "verdict"), "protected", "protected: verdict");
-		is_str(jstr(o, "protected"), "army.mil", "protected: protected");
-		ok(!jget(o, "typo") && !jget(o, "edit") && !jget(o, "action"),
+		ok(!json_object_get_boolean(jget(o, "/match")), "protected: match false");
+		is_str(jstr(o, "/verdict"), "protected", "protected: verdict");
+		is_str(jstr(o, "/protected"), "army.mil", "protected: protected");
+		ok(!jget(o, "/typo") && !jget(o, "/edit") && !jget(o, "/action"),
 			"protected: no typo, edit or action");
 		json_object_put(o);
 	}
 	if((o = check_verdict("x.ok.army.ml", TG_VERDICT_ALLOWED, &a))) {
-		is_str(jstr(o, "verdict"), "allowed", "allowed: verdict");
-		is_str(jstr(o, "allowed"), "ok.army.ml", "allowed: allowed");
-		is_str(jstr(o, "reason"), "our own mirror", "allowed: reason");
-		is_int(jint(o, "rule.line"), 9, "allowed: rule.line");
-		ok(!jget(o, "protected"), "allowed: no protected");
+		is_str(jstr(o, "/verdict"), "allowed", "allowed: verdict");
+		is_str(jstr(o, "/allowed"), "ok.army.ml", "allowed: allowed");
+		is_str(jstr(o, "/reason"), "our own mirror", "allowed: reason");
+		is_int(jint(o, "/rule/line"), 9, "allowed: rule.line");
+		ok(!jget(o, "/protected"), "allowed: no protected");
 		json_object_put(o);
 	}
 	if((o = check_verdict("example.com", TG_VERDICT_NONE, &a))) {
-		is_str(jstr(o, "verdict"), "none", "none: verdict");
+		is_str(jstr(o, "/verdict"), "none", "none: verdict");
 		is_int(json_object_object_length(o), 3, "none: only name, match, verdict");
 		json_object_put(o);
 	}

@@ -16,11 +16,9 @@
 #include "geo.h"
 #include "writer.h"
 #include "tap.h"
+#include "jget.h"
+#include "logcap.h"
 
-/** most diagnostics the test keeps */
-#define LOG_MAX 64
-/** longest diagnostic kept */
-#define LOG_LEN 512
 /** room for a path in the test directory or tests/geo */
 #define PATH_LEN 512
 /** room for the name of a directory */
@@ -30,63 +28,10 @@
 /** seconds to wait for the writer thread before a test gives up */
 #define SETTLE_SECONDS 20
 
-/** guards the kept diagnostics: the writer thread logs too */
-static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
-/** the diagnostics */
-static char log_msg[LOG_MAX][LOG_LEN];
-/** their levels */
-static int log_level[LOG_MAX];
-/** their number */
-static int log_count;
 /** the directory the test's files go in */
 static char dir[DIR_LEN];
 /** the source tree's tests/geo directory */
 static char geodir[DIR_LEN];
-
-/** the log function given to the databases: keep the message */
-static void
-test_log(int level, const char* msg)
-{
-	pthread_mutex_lock(&log_lock);
-	if(log_count < LOG_MAX) {
-		snprintf(log_msg[log_count], LOG_LEN, "%s", msg);
-		log_level[log_count++] = level;
-	}
-	pthread_mutex_unlock(&log_lock);
-}
-
-/** forget the kept diagnostics */
-static void
-log_reset(void)
-{
-	pthread_mutex_lock(&log_lock);
-	log_count = 0;
-	pthread_mutex_unlock(&log_lock);
-}
-
-/** number of diagnostics at a level (or any, -1) that contain a text */
-static int
-log_has(int level, const char* text)
-{
-	int i, n = 0;
-	pthread_mutex_lock(&log_lock);
-	for(i = 0; i < log_count; i++)
-		if((level < 0 || log_level[i] == level) && strstr(log_msg[i], text))
-			n++;
-	pthread_mutex_unlock(&log_lock);
-	return n;
-}
-
-/** print the kept diagnostics, to explain a failure */
-static void
-log_show(void)
-{
-	int i;
-	pthread_mutex_lock(&log_lock);
-	for(i = 0; i < log_count; i++)
-		diag("log %d: %s", log_level[i], log_msg[i]);
-	pthread_mutex_unlock(&log_lock);
-}
 
 /** a path in the test directory */
 static const char*
@@ -156,23 +101,7 @@ write_file(const char* path, const char* text, size_t len)
 	return fclose(f) == 0 && good;
 }
 
-/** follow a dotted path of member names ("geo.location.lat"); NULL if a member is missing */
-static struct json_object*
-jget(struct json_object* o, const char* path)
-{
-	char key[64];
-	const char* dot;
-	while(o && *path) {
-		size_t n = (dot = strchr(path, '.')) ? (size_t)(dot - path) : strlen(path);
-		snprintf(key, sizeof(key), "%.*s", (int)n, path);
-		if(!json_object_object_get_ex(o, key, &o))
-			return NULL;
-		path += n + (dot ? 1 : 0);
-	}
-	return o;
-}
-
-/** the JSON text at a path, "(absent)" if missing; valid until o is released */
+/** the JSON text at a JSON pointer, "(absent)" if missing; valid until o is released */
 static const char*
 jtext(struct json_object* o, const char* path)
 {
@@ -216,7 +145,7 @@ static const char*
 city_of(struct tg_geo* g, const char* ip, char* buf, size_t size)
 {
 	struct json_object* o = look(g, ip);
-	snprintf(buf, size, "%s", o ? jtext(o, "geo.city_name") : "(failed)");
+	snprintf(buf, size, "%s", o ? jtext(o, "/geo/city_name") : "(failed)");
 	json_object_put(o);
 	return buf;
 }
@@ -510,16 +439,16 @@ test_enrich(void)
 	if(!(o = tg_event_object(&ev)))
 		return (void)ok(0, "make an event");
 	is_int(tg_event_enrich(o, NULL), TG_OK, "no databases: enrich does nothing");
-	ok(!jget(o, "client.geo") && !jget(o, "typoguard.resolved") && !jget(o, "destination"),
+	ok(!jget(o, "/client/geo") && !jget(o, "/typoguard/resolved") && !jget(o, "/destination"),
 		"no databases: no client.geo, typoguard.resolved, destination");
 	is_int(tg_event_enrich(o, g), TG_OK, "enrich");
-	is_str(jtext(o, "client.geo.name"), "\"Building 4, Fort X\"", "client.geo.name");
-	is_str(jtext(o, "client.geo.city_name"), "\"Berlin\"", "client.geo.city_name");
-	is_str(jtext(o, "client.as.number"), "64496", "client.as.number");
-	is_str(jtext(o, "client.port"), "5300", "client.port kept");
-	is_int(json_object_array_length(jget(o, "typoguard.resolved")), 3,
+	is_str(jtext(o, "/client/geo/name"), "\"Building 4, Fort X\"", "client.geo.name");
+	is_str(jtext(o, "/client/geo/city_name"), "\"Berlin\"", "client.geo.city_name");
+	is_str(jtext(o, "/client/as/number"), "64496", "client.as.number");
+	is_str(jtext(o, "/client/port"), "5300", "client.port kept");
+	is_int(json_object_array_length(jget(o, "/typoguard/resolved")), 3,
 		"typoguard.resolved: one object per address");
-	is_str(jtext(o, "typoguard.resolved"), "[{\"ip\":\"192.0.2.25\",\"geo\":{"
+	is_str(jtext(o, "/typoguard/resolved"), "[{\"ip\":\"192.0.2.25\",\"geo\":{"
 		"\"country_iso_code\":\"NL\",\"country_name\":\"Netherlands\",\"city_name\":"
 		"\"Amsterdam\",\"location\":{\"lat\":52.3824,\"lon\":4.8995}},\"as\":{\"number\":"
 		"64500,\"organization\":{\"name\":\"Example Typo Registry B.V.\"}}},{\"ip\":"
@@ -528,11 +457,11 @@ test_enrich(void)
 		"\"as\":{\"number\":64500,\"organization\":{\"name\":"
 		"\"Example Typo Registry B.V.\"}}},{\"ip\":\"127.0.0.5\"}]",
 		"typoguard.resolved: ip, geo, as; an unknown address has its ip only");
-	is_str(jtext(o, "destination.ip"), "\"192.0.2.25\"", "destination.ip is the first");
-	is_str(jtext(o, "destination.geo.country_iso_code"), "\"NL\"", "destination.geo");
-	is_str(jtext(o, "destination.as.organization.name"), "\"Example Typo Registry B.V.\"",
+	is_str(jtext(o, "/destination/ip"), "\"192.0.2.25\"", "destination.ip is the first");
+	is_str(jtext(o, "/destination/geo/country_iso_code"), "\"NL\"", "destination.geo");
+	is_str(jtext(o, "/destination/as/organization/name"), "\"Example Typo Registry B.V.\"",
 		"destination.as");
-	is_str(jtext(o, "dns.resolved_ip"), "[\"192.0.2.25\",\"2001:db8::25\",\"127.0.0.5\"]",
+	is_str(jtext(o, "/dns/resolved_ip"), "[\"192.0.2.25\",\"2001:db8::25\",\"127.0.0.5\"]",
 		"dns.resolved_ip kept");
 	json_object_put(o);
 	tg_geo_close(g);
@@ -580,7 +509,7 @@ city_of_line(const char* path, int n, char* buf, size_t size)
 	snprintf(buf, size, "(no line %d)", n);
 	while(f && fgets(line, sizeof(line), f))
 		if(i++ == n && (o = json_tokener_parse(line))) {
-			snprintf(buf, size, "%s", jtext(o, "client.geo.city_name"));
+			snprintf(buf, size, "%s", jtext(o, "/client/geo/city_name"));
 			json_object_put(o);
 		}
 	if(f)

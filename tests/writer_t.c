@@ -19,11 +19,8 @@
 #include "event.h"
 #include "writer.h"
 #include "tap.h"
+#include "logcap.h"
 
-/** most diagnostics the test keeps */
-#define LOG_MAX 256
-/** longest diagnostic kept */
-#define LOG_LEN 512
 /** most submitting threads */
 #define THREADS_MAX 16
 /** seconds to wait for the writer before a test gives up */
@@ -31,50 +28,8 @@
 /** length of every line in the full-disk test */
 #define FIXED_LEN 100
 
-/** guards the kept diagnostics */
-static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
-/** the diagnostics the writer gave */
-static char log_msg[LOG_MAX][LOG_LEN];
-/** their levels */
-static int log_level[LOG_MAX];
-/** their number */
-static int log_count;
 /** the directory the test's files go in */
 static char dir[64];
-
-/** the log function given to the writer: keep the message */
-static void
-test_log(int level, const char* msg)
-{
-	pthread_mutex_lock(&log_lock);
-	if(log_count < LOG_MAX) {
-		snprintf(log_msg[log_count], LOG_LEN, "%s", msg);
-		log_level[log_count++] = level;
-	}
-	pthread_mutex_unlock(&log_lock);
-}
-
-/** forget the kept diagnostics */
-static void
-log_reset(void)
-{
-	pthread_mutex_lock(&log_lock);
-	log_count = 0;
-	pthread_mutex_unlock(&log_lock);
-}
-
-/** number of diagnostics at a level (or any, -1) that contain a text */
-static int
-log_has(int level, const char* text)
-{
-	int i, n = 0;
-	pthread_mutex_lock(&log_lock);
-	for(i = 0; i < log_count; i++)
-		if((level < 0 || log_level[i] == level) && strstr(log_msg[i], text))
-			n++;
-	pthread_mutex_unlock(&log_lock);
-	return n;
-}
 
 /** the sum of N over "N events dropped: ..." diagnostics */
 static unsigned long long
@@ -88,17 +43,6 @@ log_dropped(void)
 			sum += n;
 	pthread_mutex_unlock(&log_lock);
 	return sum;
-}
-
-/** print the kept diagnostics, to explain a failure */
-static void
-log_show(void)
-{
-	int i;
-	pthread_mutex_lock(&log_lock);
-	for(i = 0; i < log_count; i++)
-		diag("log %d: %s", log_level[i], log_msg[i]);
-	pthread_mutex_unlock(&log_lock);
 }
 
 /** a path in the test directory */

@@ -1,0 +1,23 @@
+/* tests/jget.h - read a member of a JSON object by its JSON pointer (RFC 6901), for the tests. */
+/* Copyright (c) 2026, the typoguard authors. BSD 3-clause licence, see COPYING. */
+
+#ifndef TG_TEST_JGET_H
+#define TG_TEST_JGET_H
+
+#include <json-c/json.h>
+#include <json-c/json_pointer.h>
+
+/**
+ * The value at a JSON pointer, with json-c's own json_pointer_get().
+ * @param o: the root object.
+ * @param path: the pointer ("/dns/question/name").
+ * @return: the value, or NULL if a member is missing.
+ */
+static struct json_object* __attribute__((unused))
+jget(struct json_object* o, const char* path)
+{
+	struct json_object* v = NULL;
+	return o && json_pointer_get(o, path, &v) == 0 ? v : NULL;
+}
+
+#endif /* TG_TEST_JGET_H */
