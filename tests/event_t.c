@@ -376,25 +376,25 @@ test_ecs_fields(void)
 	event_base(&ev, &q);
 	if(!(o = encode(&ev)))
 		return;
-	is_str(jstr(o, "ecs.version"), TG_ECS_VERSION, "ecs.version on an event");
-	is_str(jstr(o, "agent.type"), "typoguard", "agent.type");
-	is_str(jstr(o, "agent.version"), PACKAGE_VERSION, "agent.version");
-	ok(!jget(o, "observer"), "no observer when none is given");
+	is_str(jstr(o, "/ecs/version"), TG_ECS_VERSION, "ecs.version on an event");
+	is_str(jstr(o, "/agent/type"), "typoguard", "agent.type");
+	is_str(jstr(o, "/agent/version"), PACKAGE_VERSION, "agent.version");
+	ok(!jget(o, "/observer"), "no observer when none is given");
 	json_object_put(o);
 	ev.observer = &obs;
 	if(!(o = encode(&ev)))
 		return;
-	is_str(jstr(o, "observer.hostname"), "resolver1.example", "observer.hostname");
-	is_str(jstr(o, "observer.name"), "ns-a", "observer.name");
-	is_str(jstr(o, "observer.vendor"), "NLnet Labs", "observer.vendor");
-	is_str(jstr(o, "observer.product"), "Unbound", "observer.product");
-	is_str(jstr(o, "observer.version"), "1.17.1", "observer.version");
-	is_str(jstr(o, "observer.type"), "dns", "observer.type");
+	is_str(jstr(o, "/observer/hostname"), "resolver1.example", "observer.hostname");
+	is_str(jstr(o, "/observer/name"), "ns-a", "observer.name");
+	is_str(jstr(o, "/observer/vendor"), "NLnet Labs", "observer.vendor");
+	is_str(jstr(o, "/observer/product"), "Unbound", "observer.product");
+	is_str(jstr(o, "/observer/version"), "1.17.1", "observer.version");
+	is_str(jstr(o, "/observer/type"), "dns", "observer.type");
 	json_object_put(o);
 	obs.name = NULL;
 	if(!(o = encode(&ev)))
 		return;
-	ok(!jget(o, "observer.name") && jstr(o, "observer.hostname"),
+	ok(!jget(o, "/observer/name") && jstr(o, "/observer/hostname"),
 		"no observer.name without an identity");
 	json_object_put(o);
 }
@@ -423,15 +423,15 @@ test_transports(void)
 		ev.transport = cases[i][0];
 		if(!(o = encode(&ev)))
 			continue;
-		tls = jget(o, "tls.established");
-		is_str(jstr(o, "network.transport"), cases[i][1], "%s: network.transport %s",
+		tls = jget(o, "/tls/established");
+		is_str(jstr(o, "/network/transport"), cases[i][1], "%s: network.transport %s",
 			cases[i][0], cases[i][1] ? cases[i][1] : "absent");
 		is_str(tls ? json_object_to_json_string(tls) : NULL, cases[i][2],
 			"%s: tls.established %s", cases[i][0], cases[i][2] ? cases[i][2] : "absent");
-		is_str(jstr(o, "typoguard.dns_transport"), cases[i][3],
+		is_str(jstr(o, "/typoguard/dns_transport"), cases[i][3],
 			"%s: typoguard.dns_transport %s", cases[i][0],
 			cases[i][3] ? cases[i][3] : "absent");
-		is_str(jstr(o, "network.protocol"), "dns", "%s: network.protocol dns", cases[i][0]);
+		is_str(jstr(o, "/network/protocol"), "dns", "%s: network.protocol dns", cases[i][0]);
 		json_object_put(o);
 	}
 }
