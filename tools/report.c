@@ -111,9 +111,12 @@ rp_finish(struct rp_report* r)
 		if(rp_flush_hour(r, &r->prots[i]) != 0)
 			return -1;
 	/* the typos keep the index of their protected name: renumber after sorting */
-	qsort_r(r->prots, r->nprots, sizeof(*r->prots), &rp_prot_cmp, r);
+	if(r->nprots)
+		qsort_r(r->prots, r->nprots, sizeof(*r->prots), &rp_prot_cmp, r);
 	for(i = 0; i < r->nprots; i++) {
-		qsort_r(r->prots[i].typos, r->prots[i].ntypos, sizeof(uint32_t), &rp_typo_cmp, r);
+		if(r->prots[i].ntypos)
+			qsort_r(r->prots[i].typos, r->prots[i].ntypos, sizeof(uint32_t),
+				&rp_typo_cmp, r);
 		for(j = 0; j < r->prots[i].ntypos; j++)
 			r->typos[r->prots[i].typos[j]].prot = i;
 	}

@@ -450,23 +450,25 @@ rp_as_id(struct rp_report* r, const struct rp_place* pl, uint32_t* id)
 	char as[RP_FIELD_MAX + 32], org[RP_FIELD_MAX + 1];
 	struct rp_memo* mo = &r->memo[RP_M_AS];
 	size_t an = pl->asn.s ? pl->asn.n : 0, on = pl->asorg.s ? pl->asorg.n : 0;
+	const char* num = pl->asn.s ? pl->asn.s : "";
+	const char* name = pl->asorg.s ? pl->asorg.s : "";
 	/* the memo holds the number's text, a NUL, the organisation's text */
-	if(an + on + 1 <= RP_MEMO_MAX && mo->n == an + on + 1 && memcmp(mo->text, pl->asn.s, an) == 0 &&
-		mo->text[an] == 0 && memcmp(mo->text + an + 1, pl->asorg.s, on) == 0) {
+	if(an + on + 1 <= RP_MEMO_MAX && mo->n == an + on + 1 && memcmp(mo->text, num, an) == 0 &&
+		mo->text[an] == 0 && memcmp(mo->text + an + 1, name, on) == 0) {
 		*id = mo->sid;
 		return 0;
 	}
 	org[0] = 0;
 	if(on && on <= RP_FIELD_MAX)
-		rp_unescape(org, pl->asorg.s, on);
-	snprintf(as, sizeof(as), "%s%.*s%s%s", an ? "AS" : "", (int)an, an ? pl->asn.s : "",
+		rp_unescape(org, name, on);
+	snprintf(as, sizeof(as), "%s%.*s%s%s", an ? "AS" : "", (int)an, num,
 		an && org[0] ? " " : "", org);
 	if(!(*id = rp_intern(&r->strs, as, strlen(as))))
 		return -1;
 	if(an + on + 1 <= RP_MEMO_MAX) {
-		memcpy(mo->text, pl->asn.s, an);
+		memcpy(mo->text, num, an);
 		mo->text[an] = 0;
-		memcpy(mo->text + an + 1, pl->asorg.s, on);
+		memcpy(mo->text + an + 1, name, on);
 		mo->n = an + on + 1;
 		mo->sid = *id;
 	}

@@ -192,8 +192,9 @@ rp_write_json(const struct rp_report* r, const struct rp_output* out, FILE* f)
 	rp_jadd(o, "follow_ups", rp_jnum(r->follow_ups));
 	rp_jadd(o, "other_events", rp_jnum(r->other_events));
 	rp_jadd(o, "filtered", rp_jnum(r->filtered));
-	rp_jadd(o, "from", rp_jtime(r->from));
-	rp_jadd(o, "to", rp_jtime(r->to));
+	/* json-c's null is NULL: added as it is */
+	json_object_object_add(o, "from", rp_jtime(r->from));
+	json_object_object_add(o, "to", rp_jtime(r->to));
 	rp_jadd(o, "clients", rp_jnum(r->nclients));
 	if(rp_jadd(o, "policy_serials", (a = json_object_new_array())))
 		for(i = 0; i < r->nserials; i++)
