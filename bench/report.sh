@@ -35,7 +35,7 @@ result report "typoguard report: peak memory, $events events" \
 m=$(run_report json cat "$W/events.json")
 result report "typoguard report --format json: CPU, $events events" "${m% *}" "s"
 result report "typoguard report --format json: peak memory, $events events" "${m#* }" "kB" \
-	"the json-c objects of every typo name"
+	"objects built and written one typo name at a time"
 m=$(run_report text sh -c "for i in 1 2 3 4 5 6 7 8 9 10; do cat '$W/events.json'; done")
 result report "typoguard report: events a second, $((10 * events)) events" \
 	"$(echo "${m% *}" | awk -v n="$((10 * events))" '{ print int(n / $1) }')" "events/s" \

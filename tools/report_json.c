@@ -1,4 +1,4 @@
-/* tools/report_json.c - the report as one JSON object, built with json-c. */
+/* tools/report_json.c - the report as one JSON object, written a typo name at a time with json-c. */
 /* Copyright (c) 2026, the typoguard authors. BSD 3-clause licence, see COPYING. */
 
 #include "tgconfig.h"
@@ -8,6 +8,8 @@
 
 /** room for a reason or a policy line */
 #define RP_LINE_TEXT 1400
+/** how the objects are written: one line, '/' not escaped */
+#define RP_JSON_FLAGS (JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)
 
 /** add a member; returns 0 if out of memory (the value is released) */
 static int
@@ -113,23 +115,67 @@ rp_jtypo(const struct rp_report* r, const struct rp_typo* t)
 	return o;
 }
 
-/** one protected name and its typos (the first top of them; 0: all) */
-static struct json_object*
-rp_jprot(const struct rp_report* r, const struct rp_prot* p, size_t top)
+/**
+ * Write an object's JSON text, less its closing brace, so that members can follow; release it.
+ * @param o: the object (released).
+ * @param f: the stream.
+ * @return: 0, or -1 if out of memory or on a write error.
+ */
+static int
+rp_jopen(struct json_object* o, FILE* f)
 {
-	struct json_object *o = json_object_new_object(), *a;
+	size_t len = 0;
+	const char* s;
+	int status = -1;
+	if(!o)
+		return -1;
+	s = json_object_to_json_string_length(o, RP_JSON_FLAGS, &len);
+	if(s && len >= 2 && fwrite(s, 1, len - 1, f) == len - 1)
+		status = 0;
+	json_object_put(o);
+	return status;
+}
+
+/**
+ * Write one value's JSON text and release it, after a comma unless it is the first.
+ * @param o: the value (released).
+ * @param first: whether it is the first of its array.
+ * @param f: the stream.
+ * @return: 0, or -1 if out of memory or on a write error.
+ */
+static int
+rp_jput(struct json_object* o, int first, FILE* f)
+{
+	size_t len = 0;
+	const char* s;
+	int status = -1;
+	if(!o)
+		return -1;
+	s = json_object_to_json_string_length(o, RP_JSON_FLAGS, &len);
+	if(s && (first || fputc(',', f) != EOF) && fwrite(s, 1, len, f) == len)
+		status = 0;
+	json_object_put(o);
+	return status;
+}
+
+/** one protected name and its typos (the first top of them; 0: all), one typo at a time */
+static int
+rp_jprot(const struct rp_report* r, const struct rp_prot* p, size_t top, FILE* f)
+{
+	struct json_object* o = json_object_new_object();
 	uint32_t j;
 	if(!o)
-		return NULL;
+		return -1;
 	rp_jadd(o, "name", json_object_new_string(rp_str(r, p->name)));
 	rp_jadd(o, "lookups", rp_jnum(p->lookups));
 	rp_jadd(o, "clients", rp_jnum(p->clients));
 	rp_jadd(o, "typo_names", rp_jnum(p->ntypos));
-	if(!rp_jadd(o, "typos", (a = json_object_new_array())))
-		return o;
+	if(rp_jopen(o, f) != 0 || fputs(",\"typos\":[", f) == EOF)
+		return -1;
 	for(j = 0; j < p->ntypos && (top == 0 || j < top); j++)
-		json_object_array_add(a, rp_jtypo(r, &r->typos[p->typos[j]]));
-	return o;
+		if(rp_jput(rp_jtypo(r, &r->typos[p->typos[j]]), j == 0, f) != 0)
+			return -1;
+	return fputs("]}", f) == EOF ? -1 : 0;
 }
 
 /** one suggestion: action, name, protected, reason, and the line to use */
@@ -160,21 +206,28 @@ rp_jsuggestion(const struct rp_report* r, const struct rp_typo* t, const struct 
 	return o;
 }
 
-/** every suggestion: protected names first, then their typos in order */
-static struct json_object*
-rp_jsuggestions(const struct rp_report* r)
+/** every suggestion: protected names first, then their typos in order, one at a time */
+static int
+rp_jsuggestions(const struct rp_report* r, FILE* f)
 {
-	struct json_object* a = json_object_new_array();
 	uint32_t i, j;
-	for(i = 0; a && i < r->nprots; i++) {
+	int first = 1;
+	for(i = 0; i < r->nprots; i++) {
 		const struct rp_prot* p = &r->prots[i];
-		if(p->suggestion)
-			json_object_array_add(a, rp_jsuggestion(r, NULL, p));
-		for(j = 0; j < p->ntypos; j++)
-			if(r->typos[p->typos[j]].suggestion)
-				json_object_array_add(a, rp_jsuggestion(r, &r->typos[p->typos[j]], p));
+		if(p->suggestion) {
+			if(rp_jput(rp_jsuggestion(r, NULL, p), first, f) != 0)
+				return -1;
+			first = 0;
+		}
+		for(j = 0; j < p->ntypos; j++) {
+			if(!r->typos[p->typos[j]].suggestion)
+				continue;
+			if(rp_jput(rp_jsuggestion(r, &r->typos[p->typos[j]], p), first, f) != 0)
+				return -1;
+			first = 0;
+		}
 	}
-	return a;
+	return 0;
 }
 
 int
@@ -182,9 +235,6 @@ rp_write_json(const struct rp_report* r, const struct rp_output* out, FILE* f)
 {
 	struct json_object *o = json_object_new_object(), *a;
 	uint32_t i;
-	size_t len = 0;
-	const char* s;
-	int status = -1;
 	if(!o)
 		return -1;
 	rp_jadd(o, "events", rp_jnum(r->events));
@@ -199,14 +249,15 @@ rp_write_json(const struct rp_report* r, const struct rp_output* out, FILE* f)
 	if(rp_jadd(o, "policy_serials", (a = json_object_new_array())))
 		for(i = 0; i < r->nserials; i++)
 			json_object_array_add(a, json_object_new_int64(r->serials[i]));
-	if(rp_jadd(o, "protected", (a = json_object_new_array())))
-		for(i = 0; i < r->nprots; i++)
-			json_object_array_add(a, rp_jprot(r, &r->prots[i], out->top));
-	rp_jadd(o, "suggestions", rp_jsuggestions(r));
-	s = json_object_to_json_string_length(o, JSON_C_TO_STRING_PLAIN |
-		JSON_C_TO_STRING_NOSLASHESCAPE, &len);
-	if(s && fwrite(s, 1, len, f) == len && fputc('\n', f) != EOF)
-		status = 0;
-	json_object_put(o);
-	return status;
+	/* written a protected name, a typo, a suggestion at a time: the memory of the
+	 * objects is that of one of them, whatever the number of typo names */
+	if(rp_jopen(o, f) != 0 || fputs(",\"protected\":[", f) == EOF)
+		return -1;
+	for(i = 0; i < r->nprots; i++)
+		if((i && fputc(',', f) == EOF) || rp_jprot(r, &r->prots[i], out->top, f) != 0)
+			return -1;
+	if(fputs("],\"suggestions\":[", f) == EOF || rp_jsuggestions(r, f) != 0 ||
+		fputs("]}\n", f) == EOF)
+		return -1;
+	return ferror(f) ? -1 : 0;
 }
