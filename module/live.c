@@ -34,6 +34,7 @@
 #include "event.h"
 #include "live.h"
 #include "writer.h"
+#include "thread.h"
 
 /** milliseconds between looks at the zones' serials */
 #define TG_LIVE_ZONE_POLL_MS 250
@@ -859,7 +860,7 @@ tg_live_start(struct tg_live* l)
 	(void)fcntl(l->stop[0], F_SETFD, FD_CLOEXEC);
 	(void)fcntl(l->stop[1], F_SETFD, FD_CLOEXEC);
 	watch_dirs(l);
-	if(pthread_create(&l->thread, NULL, &live_run, l) != 0)
+	if(tg_thread_start(&l->thread, &live_run, l) != 0)
 		return TG_ERR_NOMEM;
 	l->running = 1;
 	return TG_OK;

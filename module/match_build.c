@@ -23,6 +23,7 @@
 #include <sys/random.h>
 #endif
 #include "match_int.h"
+#include "thread.h"
 
 /** table slots per key: a load factor of 0.5 keeps searches to their first line */
 #define TG_SLOTS_PER_KEY 2
@@ -678,7 +679,7 @@ tg_put_waiting(struct tg_matcher* m, struct tg_klist* list, int skip_dups, size_
 		h[i].hi = (i + 1) * TG_PARTS / 2;
 		h[i].limit = i ? nslots : nslots / 2;
 	}
-	if(!two || pthread_create(&thread, NULL, &tg_put_half_run, &h[1]) != 0) {
+	if(!two || tg_thread_start(&thread, &tg_put_half_run, &h[1]) != 0) {
 		/* one thread does both, its searches free to go round the table */
 		h[0].hi = TG_PARTS;
 		h[0].limit = SIZE_MAX;

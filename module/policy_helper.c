@@ -7,6 +7,7 @@
 #include <string.h>
 #include "lookalike.h"
 #include "policy_int.h"
+#include "thread.h"
 
 /** bytes of names handed to the helper thread at a time */
 #define TG_HANDOFF_BYTES (64 * 1024)
@@ -175,7 +176,7 @@ tg_helper_start(struct tg_loader* ld)
 		return TG_ERR_NOMEM;
 	}
 	if(pthread_cond_init(&h->cond, NULL) != 0 ||
-		pthread_create(&h->thread, NULL, &helper_run, h) != 0) {
+		tg_thread_start(&h->thread, &helper_run, h) != 0) {
 		pthread_mutex_destroy(&h->lock);
 		free(h);
 		return TG_ERR_NOMEM;

@@ -8,7 +8,6 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +19,7 @@
 #include <json-c/json.h>
 #include "event.h"
 #include "writer.h"
+#include "thread.h"
 
 /** how the event file is opened: appended to, created if missing, not inherited by children */
 #define TG_OPEN_FLAGS (O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY)
@@ -720,12 +720,7 @@ tg_writer_new(const char* path, size_t queue_max, tg_log_func* log)
 static int
 tg_writer_start(struct tg_writer* w)
 {
-	sigset_t all, old;
-	int r;
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	r = pthread_create(&w->thread, NULL, tg_writer_main, w);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	int r = tg_thread_start(&w->thread, tg_writer_main, w);
 	if(r != 0)
 		return r;
 	w->started = 1;
