@@ -33,6 +33,8 @@ static const char fz_policy_zone[] =
 	"army.mil.protect TXT \"action=nxdomain\" \"reason=US \\\"Army\\\" \\\\ \\200\\255\"\n"
 	"contoso.com.protect TXT \"action=log\" \"qtypes=MX A\"\n"
 	"mil.protect TXT \"action=log\"\n"
+	"cloud.example.protect TXT \"action=log\"\n"
+	"xn--80ak6aa92e.com.protect TXT \"action=log\"\n"
 	"navy.ml.allow TXT \"reason=Mali\"\n"
 	"a\\.b\\000c.allow TXT \"reason=odd bytes\"\n";
 /** the policy, loaded once */
@@ -251,7 +253,7 @@ LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
 	if(!fz_wire(&d, end, wire, &wlen) || tg_name_from_wire(&q, wire, wlen) != TG_OK)
 		return 0;
 	memset(&m, 0, sizeof(m));
-	v = tg_matcher_match(fz_policy->matcher, &q, &m);
+	v = tg_policy_match(fz_policy, &q, 1, &m, NULL);
 	fz_check_line(&q, v, &m, wire, wlen);
 	if(flags & 1)
 		fz_made_up_match(&d, end, &q, &m);
