@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unicode/uchar.h>
+#include <unicode/uclean.h>
 #include <unicode/uidna.h>
 #include <unicode/unorm2.h>
 #include <unicode/uscript.h>
@@ -253,6 +254,12 @@ tg_look_free(struct tg_look* lk)
 	if(lk->idna)
 		uidna_close(lk->idna);
 	free(lk);
+}
+
+void
+tg_look_cleanup(void)
+{
+	u_cleanup();
 }
 
 /**

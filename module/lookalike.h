@@ -63,6 +63,13 @@ struct tg_look* tg_look_new(struct tg_error* err);
 void tg_look_free(struct tg_look* lk);
 
 /**
+ * Free what ICU keeps for the whole process (its data caches, made at the first use): after
+ * every struct tg_look is freed, when no thread can use ICU any more, as the module's deinit.
+ * ICU builds them again if it is used after.
+ */
+void tg_look_cleanup(void);
+
+/**
  * Whether the skeleton of a name can differ from its text: it has "0", "1", "|", a pair of
  * "rn", "vv", "cl", a byte >= 0x80, or a label starting "xn--". One pass over the text with a
  * table, no ICU: names without any of these pay for nothing else.

@@ -541,6 +541,9 @@ deinit(struct module_env* env, int id)
 			(unsigned long long)atomic_load(&te->stats.copy_failed));
 	tg_env_free(te);
 	de->dyn_env = NULL;
+	/* every policy is freed and no thread is left: ICU's caches can go, or they would
+	 * outlive the module when dynlib unloads it */
+	tg_look_cleanup();
 }
 
 /**

@@ -14,6 +14,7 @@
 #include "geo.h"
 #include "match.h"
 #include "name.h"
+#include "lookalike.h"
 #include "policy.h"
 #include "precheck.h"
 #include "settings.h"
@@ -354,6 +355,7 @@ cmd_check(int argc, char** argv)
 cleanup:
 	tg_geo_close(a.geo);
 	tg_policy_free(a.policy);
+	tg_look_cleanup();
 	tg_settings_clear(&s);
 	return status;
 }
