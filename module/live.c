@@ -934,11 +934,16 @@ tg_live_stats(struct tg_live* l, struct tg_live_stats* st)
 size_t
 tg_live_memory(struct tg_live* l)
 {
-	struct tg_live_ver* v;
-	if(!l || !(v = atomic_load(&l->current)))
+	struct tg_live_reader* rd;
+	const struct tg_live_version* v;
+	size_t n;
+	if(!l || !(v = tg_live_enter(l, &rd)))
 		return 0;
-	/* retired versions belong to the builder's thread; the one in force is what stays */
-	return sizeof(*l) + sizeof(*v) + tg_policy_memory(v->pub.policy);
+	/* inside a read: the version cannot be freed meanwhile. Retired versions belong to
+	 * the builder's thread; the one in force is what stays */
+	n = sizeof(*l) + sizeof(struct tg_live_ver) + tg_policy_memory(v->policy);
+	tg_live_leave(rd);
+	return n;
 }
 
 void
