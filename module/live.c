@@ -32,6 +32,7 @@
 #include <sys/syscall.h>
 #endif
 #include "event.h"
+#include "event.h"
 #include "live.h"
 #include "writer.h"
 #include "thread.h"
@@ -194,6 +195,7 @@ audit(struct tg_live* l, int loaded, const char* source, int has_serial, uint32_
 	if(!root || !ev || !tg || !pol)
 		goto cleanup;
 	json_object_object_add(root, "@timestamp", json_object_new_string(ts));
+	/* ecs.version and agent, as every typoguard event has them */
 	if(!tg_event_add_ecs(root, NULL))
 		goto cleanup;
 	json_object_object_add(ev, "kind", json_object_new_string("event"));
