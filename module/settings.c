@@ -73,6 +73,7 @@ static enum tg_err set_asn_db(struct tg_sparse* ps, const char* value);
 static enum tg_err set_site_db(struct tg_sparse* ps, const char* value);
 static enum tg_err set_geo_check_interval(struct tg_sparse* ps, const char* value);
 static enum tg_err set_resolve_blocked(struct tg_sparse* ps, const char* value);
+static enum tg_err set_resolve_blocked_max(struct tg_sparse* ps, const char* value);
 static enum tg_err set_dry_run(struct tg_sparse* ps, const char* value);
 static enum tg_err set_stats_interval(struct tg_sparse* ps, const char* value);
 static enum tg_err set_stats_file(struct tg_sparse* ps, const char* value);
@@ -91,6 +92,7 @@ static const struct tg_setting_key tg_setting_keys[] = {
 	{ "site-db", 0, set_site_db },
 	{ "geoip-check-interval", 0, set_geo_check_interval },
 	{ "resolve-blocked", 0, set_resolve_blocked },
+	{ "resolve-blocked-max", 0, set_resolve_blocked_max },
 	{ "dry-run", 0, set_dry_run },
 	{ "stats-interval", 0, set_stats_interval },
 	{ "stats-file", 0, set_stats_file },
@@ -411,6 +413,26 @@ set_resolve_blocked(struct tg_sparse* ps, const char* value)
 	else
 		return serr(ps, TG_ERR_INVALID, "resolve-blocked: \"%s\" is not yes or no",
 			value);
+	return TG_OK;
+}
+
+/**
+ * resolve-blocked-max: background lookups in flight per worker thread.
+ * @param ps: the parse.
+ * @param value: the number.
+ * @return: TG_OK or the error.
+ */
+static enum tg_err
+set_resolve_blocked_max(struct tg_sparse* ps, const char* value)
+{
+	char* end;
+	long n;
+	errno = 0;
+	n = strtol(value, &end, 10);
+	if(errno || *end || end == value || n < 1 || n > TG_RESOLVE_MAX_LIMIT)
+		return serr(ps, TG_ERR_INVALID, "resolve-blocked-max: \"%s\" is not a number "
+			"from 1 to %d", value, TG_RESOLVE_MAX_LIMIT);
+	ps->s->resolve_blocked_max = (int)n;
 	return TG_OK;
 }
 

@@ -55,6 +55,9 @@ struct tg_settings {
 	/** whether lookups answered NXDOMAIN are resolved in the background, for a follow-up
 	 * event that says where the answer would have led */
 	int resolve_blocked;
+	/** most background lookups of resolve_blocked in flight on one worker thread, 1 to
+	 * TG_RESOLVE_MAX_LIMIT; 0 for the default, TG_RESOLVE_MAX_DEFAULT */
+	int resolve_blocked_max;
 	/** whether nothing is blocked: lookups are logged with the action they would have had */
 	int dry_run;
 	/** seconds between metric events, 0 for none (TG_SETTINGS_STATS_INTERVAL unless set) */
@@ -80,7 +83,7 @@ extern const char tg_default_policy[];
 /**
  * Read a settings file. It has one clause, "typoguard:", and under it the keys policy-file:
  * and policy-zone: (may repeat), policy-check-interval:, policy-max-shrink:, log-file:, qtypes:, geoip-city-db:, geoip-asn-db:, site-db:,
- * geoip-check-interval:, resolve-blocked:, dry-run:, stats-interval: and stats-file:. Values may be quoted. '#' starts a comment.
+ * geoip-check-interval:, resolve-blocked:, resolve-blocked-max:, dry-run:, stats-interval: and stats-file:. Values may be quoted. '#' starts a comment.
  * Relative paths are taken relative to the directory of the settings file.
  * @param path: the file.
  * @param s: filled on success; on failure left cleared.
@@ -162,5 +165,10 @@ const char* tg_settings_default_log(void);
  * @param s: the settings.
  */
 void tg_settings_clear(struct tg_settings* s);
+
+/** background lookups in flight per thread when resolve-blocked-max: is not given */
+#define TG_RESOLVE_MAX_DEFAULT 100
+/** the largest resolve-blocked-max: */
+#define TG_RESOLVE_MAX_LIMIT 100000
 
 #endif /* TG_SETTINGS_H */

@@ -94,6 +94,12 @@ struct tg_env {
 	atomic_uint_fast64_t id_last;
 	/** labels given a skeleton, refused by ICU, mixing scripts, too long */
 	struct tg_look_counts look;
+	/** blocked lookups not resolved in the background: resolve-blocked-max were in flight */
+	atomic_uint_fast64_t background_skipped;
+	/** when a skipped background lookup was last reported in the log, seconds */
+	atomic_int_fast64_t skip_logged;
+	/** most background lookups in flight on one worker thread (resolve-blocked-max) */
+	unsigned background_max;
 	/** the resolver as events name it (observer.*) */
 	struct tg_observer observer;
 	/** the host's name observer.hostname points to */
@@ -183,6 +189,8 @@ struct tg_qstate {
 	size_t chain_count;
 	/** the name that matched when it is a chain's (in the region), else NULL */
 	struct tg_name* matched;
+	/** background: counted in tg_background_inflight until clear() */
+	int in_flight;
 	/** client: the clients waiting, as the mesh listed them when typoguard last ran */
 	struct mesh_reply* clients;
 	/** client: the events of the replies sent, submitted when the state ends */
@@ -191,6 +199,13 @@ struct tg_qstate {
 
 /** marks, on qstate->minfo, a client query that typoguard checked and did not flag */
 static const struct tg_qstate tg_unflagged;
+
+/** seconds between two log lines about background lookups not started */
+#define TG_SKIP_LOG_INTERVAL 60
+
+/** background lookups in flight on this worker thread: a worker's mesh starts them, and
+ * clears them, on its own thread (resolve-blocked-max caps it) */
+static _Thread_local unsigned tg_background_inflight;
 
 /** the reply callbacks typoguard registers, and deletes at deinit */
 static const enum inplace_cb_list_type tg_cb_types[] = {
@@ -488,6 +503,8 @@ init(struct module_env* env, int id)
 	if(tg_live_start(te->live) != TG_OK)
 		log_err("typoguard: cannot start the policy thread: the policy stays as loaded");
 	tg_stats_start(te);
+	te->background_max = te->settings.resolve_blocked_max > 0 ?
+		(unsigned)te->settings.resolve_blocked_max : TG_RESOLVE_MAX_DEFAULT;
 	te->id_base = ((uint64_t)arc4random() << 32) | arc4random();
 	tg_observer_init(te, env);
 	tg_event_prepare();
@@ -529,6 +546,11 @@ deinit(struct module_env* env, int id)
 	if(te->settings.resolve_blocked)
 		log_info("typoguard: %llu blocked lookups resolved in the background",
 			(unsigned long long)atomic_load(&te->stats.background));
+	if(atomic_load(&te->background_skipped))
+		log_warn("typoguard: %llu blocked lookups not resolved in the background: "
+			"resolve-blocked-max (%u) were in flight on their thread",
+			(unsigned long long)atomic_load(&te->background_skipped),
+			te->background_max);
 	if(atomic_load(&te->look.decoded) || atomic_load(&te->look.refused))
 		log_info("typoguard: lookalikes: %llu labels in Unicode given a skeleton (%llu "
 			"mixing scripts), %llu refused by ICU, %llu too long",
@@ -1105,6 +1127,13 @@ clear(struct module_qstate* qstate, int id)
 	if(!qstate)
 		return;
 	tq = (struct tg_qstate*)qstate->minfo[id];
+	if(tq && tq != &tg_unflagged && tq->kind == TG_Q_BACKGROUND && tq->in_flight) {
+		/* a background lookup ends here, whatever ended it. When Unbound stops or
+		 * reloads, the main thread clears every worker's states: the count stays at 0 */
+		tq->in_flight = 0;
+		if(tg_background_inflight > 0)
+			tg_background_inflight--;
+	}
 	if(tq && tq != &tg_unflagged && (te = tg_env_get(qstate->env, id)) != NULL) {
 		if(tq->kind == TG_Q_CLIENT)
 			tg_client_end(te, qstate, tq);
@@ -1848,8 +1877,27 @@ tg_client_end(struct tg_env* te, struct module_qstate* qstate, struct tg_qstate*
  */
 
 /**
+ * Count a background lookup not started because resolve-blocked-max are in flight, and say
+ * so in the log, at most once a minute.
+ * @param te: typoguard's state.
+ */
+static void
+tg_background_skip(struct tg_env* te)
+{
+	uint64_t n = (uint64_t)atomic_fetch_add(&te->background_skipped, 1) + 1;
+	int_fast64_t now = (int_fast64_t)time(NULL);
+	int_fast64_t last = atomic_load(&te->skip_logged);
+	if((last && now - last < TG_SKIP_LOG_INTERVAL) ||
+		!atomic_compare_exchange_strong(&te->skip_logged, &last, now))
+		return;
+	log_warn("typoguard: resolve-blocked-max (%u) background lookups in flight on a "
+		"thread: %llu blocked lookups not resolved in the background so far",
+		te->background_max, (unsigned long long)n);
+}
+
+/**
  * Start a detached lookup of a blocked question, and reserve the event.id of the client's
- * event for the follow-up to name.
+ * event for the follow-up to name. Not when this thread has resolve-blocked-max in flight.
  * @param te: typoguard's state.
  * @param qstate: the client's query state, being blocked.
  * @param tq: its typoguard state.
@@ -1862,6 +1910,10 @@ tg_background_start(struct tg_env* te, struct module_qstate* qstate,
 	struct module_qstate* bg = NULL;
 	struct mesh_state* sub = NULL;
 	struct tg_qstate* bq;
+	if(tg_background_inflight >= te->background_max) {
+		tg_background_skip(te);
+		return;
+	}
 	if(!(*qstate->env->add_sub)(qstate, &qstate->qinfo, BIT_RD, 0, TG_VALREC, &bg,
 		&sub) || !bg) {
 		/* out of memory, or a background lookup of it is running: that one reports */
@@ -1884,6 +1936,8 @@ tg_background_start(struct tg_env* te, struct module_qstate* qstate,
 	bq->action = tq->action;
 	memcpy(bq->first_event, tq->first_event, sizeof(bq->first_event));
 	bg->minfo[id] = bq;
+	bq->in_flight = 1;
+	tg_background_inflight++;
 	atomic_fetch_add(&te->stats.background, 1);
 }
 

@@ -114,7 +114,8 @@ test_geo(void)
 		"  geoip-asn-db: \"/var/lib/GeoIP/GeoLite2-ASN.mmdb\"\n"
 		"  site-db: sites/our sites.mmdb\n"
 		"  geoip-check-interval: 5\n"
-		"  resolve-blocked: yes\n", "/etc/tg/typoguard.conf", &s, &err) == TG_OK,
+		"  resolve-blocked: yes\n"
+		"  resolve-blocked-max: 20\n", "/etc/tg/typoguard.conf", &s, &err) == TG_OK,
 		"database settings parse")) {
 		is_str(s.geo_db[TG_GEO_CITY], "/etc/tg/GeoLite2-City.mmdb",
 			"geoip-city-db: a relative path joins the directory");
@@ -123,6 +124,7 @@ test_geo(void)
 		is_str(s.geo_db[TG_GEO_SITE], "/etc/tg/sites/our sites.mmdb", "site-db");
 		is_int(s.geo_check_interval, 5, "geoip-check-interval");
 		is_int(s.resolve_blocked, 1, "resolve-blocked: yes");
+		is_int(s.resolve_blocked_max, 20, "resolve-blocked-max: 20");
 	} else
 		diag("%s", err.msg);
 	tg_settings_clear(&s);
@@ -133,6 +135,7 @@ test_geo(void)
 		ok(!s.geo_db[TG_GEO_CITY] && !s.geo_db[TG_GEO_ASN] && !s.geo_db[TG_GEO_SITE],
 			"no database unless named");
 		is_int(s.geo_check_interval, 0, "the check interval is the default");
+		is_int(s.resolve_blocked_max, 0, "resolve-blocked-max is the default");
 	}
 	tg_settings_clear(&s);
 }
@@ -181,6 +184,15 @@ test_errors(void)
 		"from 1 to 60", "a check interval over a minute");
 	fails("typoguard:\n  geoip-check-interval: 10s\n", TG_ERR_INVALID, LABEL ":2: ",
 		"\"10s\" is not a number", "a check interval with a unit");
+	fails("typoguard:\n  resolve-blocked-max: 0\n", TG_ERR_INVALID, LABEL ":2: ",
+		"resolve-blocked-max: \"0\" is not a number from 1 to 100000",
+		"resolve-blocked-max: 0");
+	fails("typoguard:\n  resolve-blocked-max: 100001\n", TG_ERR_INVALID, LABEL ":2: ",
+		"resolve-blocked-max: \"100001\" is not a number from 1 to 100000",
+		"resolve-blocked-max: 100001");
+	fails("typoguard:\n  resolve-blocked-max: 5x\n", TG_ERR_INVALID, LABEL ":2: ",
+		"resolve-blocked-max: \"5x\" is not a number from 1 to 100000",
+		"resolve-blocked-max: 5x");
 	fails("typoguard:\n  resolve-blocked: maybe\n", TG_ERR_INVALID, LABEL ":2: ",
 		"resolve-blocked: \"maybe\" is not yes or no", "resolve-blocked: maybe");
 }

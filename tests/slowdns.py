@@ -2,7 +2,7 @@
 # tests/slowdns.py - an authoritative server that answers every query after a delay, so that
 # identical lookups from several clients are in flight in Unbound together.
 # Usage: slowdns.py PORT DELAY-SECONDS ADDRESS QUERY-LOG
-# Each query received is logged as a line to QUERY-LOG.
+# Each query received is logged as a line to QUERY-LOG: the time it came, in seconds.
 import socket, struct, sys, threading, time
 
 port, delay, address, querylog = int(sys.argv[1]), float(sys.argv[2]), sys.argv[3], sys.argv[4]
@@ -28,5 +28,5 @@ while True:
     data, peer = sock.recvfrom(4096)
     if len(data) > 12:
         with open(querylog, "a") as f:
-            f.write("query\n")
+            f.write("%.6f\n" % time.time())
         threading.Thread(target=answer, args=(data, peer), daemon=True).start()
