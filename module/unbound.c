@@ -116,6 +116,14 @@ struct tg_env {
 	struct tg_recent** recent;
 	/** number of sets */
 	size_t nrecent;
+	/** each worker thread's mark (struct tg_mark); made with recent_key */
+	pthread_key_t mark_key;
+	/** 1 if mark_key was made */
+	int mark_ready;
+	/** every thread's mark, freed with the state; guarded by recent_lock */
+	struct tg_mark** marks;
+	/** number of marks */
+	size_t nmarks;
 };
 
 /** the query states typoguard hangs its state on */
@@ -238,8 +246,8 @@ struct tg_mark {
 	struct timeval when;
 };
 
-/** the mark of this worker thread; a request is handled by one thread from start to end */
-static _Thread_local struct tg_mark tg_last;
+/** the mark of a thread that has none (out of memory): never set */
+static const struct tg_mark tg_no_mark;
 
 /** number of entries in tg_cb_types */
 #define TG_CB_TYPES (sizeof(tg_cb_types) / sizeof(tg_cb_types[0]))
@@ -364,6 +372,11 @@ tg_env_free(struct tg_env* te)
 	for(i = 0; i < te->nrecent; i++)
 		tg_recent_free(te->recent[i]);
 	free(te->recent);
+	if(te->mark_ready)
+		pthread_key_delete(te->mark_key);
+	for(i = 0; i < te->nmarks; i++)
+		free(te->marks[i]);
+	free(te->marks);
 	/* events copy their rules: the policies can go before the writer's queue */
 	tg_stats_follow(&te->stats, NULL);
 	tg_live_close(te->live);
@@ -511,6 +524,8 @@ init(struct module_env* env, int id)
 	if(pthread_mutex_init(&te->recent_lock, NULL) == 0) {
 		if(pthread_key_create(&te->recent_key, NULL) == 0)
 			te->recent_ready = 1;
+		if(te->recent_ready && pthread_key_create(&te->mark_key, NULL) == 0)
+			te->mark_ready = 1;
 		else
 			pthread_mutex_destroy(&te->recent_lock);
 	}
@@ -805,7 +820,8 @@ static void tg_exchanger_result(struct module_qstate* sub, struct module_qstate*
 	int id);
 static void tg_client_end(struct tg_env* te, struct module_qstate* qstate,
 	struct tg_qstate* tq);
-static void tg_mark_mesh(struct module_qstate* qstate, struct tg_qstate* tq);
+static void tg_mark_mesh(struct tg_env* te, struct module_qstate* qstate,
+	struct tg_qstate* tq);
 
 /**
  * Whether a query no client waits for was made, by a module ahead of typoguard, for a query
@@ -912,7 +928,7 @@ tg_handle_new(struct module_qstate* qstate, int id)
 		qstate->ext_state[id] = module_error;
 		return;
 	}
-	tg_mark_mesh(qstate, tq);
+	tg_mark_mesh(te, qstate, tq);
 	if(verbosity >= VERB_QUERY)
 		tg_log_flagged(&qstate->qinfo, rule);
 	if(tq->action == TG_ACTION_LOG)
@@ -1553,6 +1569,37 @@ tg_check_cached(struct tg_env* te, const struct tg_live_version* v, struct query
 }
 
 /**
+ * This worker thread's mark, made on first use; a request is handled by one thread from
+ * start to end.
+ * @param te: typoguard's state.
+ * @return: the mark; one never set (read-only) if there is none (out of memory).
+ */
+static struct tg_mark*
+tg_thread_mark(struct tg_env* te)
+{
+	struct tg_mark* m;
+	struct tg_mark** all;
+	if(!te->mark_ready)
+		return (struct tg_mark*)&tg_no_mark;
+	if((m = (struct tg_mark*)pthread_getspecific(te->mark_key)) != NULL)
+		return m;
+	if(!(m = calloc(1, sizeof(*m))))
+		return (struct tg_mark*)&tg_no_mark;
+	pthread_mutex_lock(&te->recent_lock);
+	if((all = realloc(te->marks, (te->nmarks + 1) * sizeof(*all))) != NULL) {
+		all[te->nmarks++] = m;
+		te->marks = all;
+	}
+	pthread_mutex_unlock(&te->recent_lock);
+	if(!all) {
+		free(m);
+		return (struct tg_mark*)&tg_no_mark;
+	}
+	/* kept in te->marks: freed with te even if this fails */
+	return pthread_setspecific(te->mark_key, m) == 0 ? m : (struct tg_mark*)&tg_no_mark;
+}
+
+/**
  * Whether a callback is for the client lookup of the last event this thread wrote for an
  * answer from the cache, and forget that event either way: a callback for another request
  * comes between the two otherwise.
@@ -1561,14 +1608,16 @@ tg_check_cached(struct tg_env* te, const struct tg_live_version* v, struct query
  * @return: 1 if it is the same lookup: its event is written.
  */
 static int
-tg_mark_take(struct query_info* qinfo, struct comm_reply* repinfo)
+tg_mark_take(struct tg_env* te, struct query_info* qinfo, struct comm_reply* repinfo)
 {
-	int same = tg_last.set && tg_last.repinfo == repinfo && tg_last.qinfo == qinfo &&
-		memcmp(&tg_last.addr, &repinfo->client_addr, sizeof(tg_last.addr)) == 0 &&
+	struct tg_mark* mk = tg_thread_mark(te);
+	int same = mk->set && mk->repinfo == repinfo && mk->qinfo == qinfo &&
+		memcmp(&mk->addr, &repinfo->client_addr, sizeof(mk->addr)) == 0 &&
 		repinfo->c && repinfo->c->buffer &&
 		sldns_buffer_limit(repinfo->c->buffer) >= 2 &&
-		tg_last.qid == sldns_buffer_read_u16_at(repinfo->c->buffer, 0);
-	tg_last.set = 0;
+		mk->qid == sldns_buffer_read_u16_at(repinfo->c->buffer, 0);
+	if(mk != &tg_no_mark)
+		mk->set = 0;
 	return same;
 }
 
@@ -1579,19 +1628,21 @@ tg_mark_take(struct query_info* qinfo, struct comm_reply* repinfo)
  * @param now: Unbound's time of the request's handling.
  */
 static void
-tg_mark_set(struct query_info* qinfo, struct comm_reply* repinfo, const struct timeval* now)
+tg_mark_set(struct tg_env* te, struct query_info* qinfo, struct comm_reply* repinfo,
+	const struct timeval* now)
 {
-	if(!repinfo->c || !repinfo->c->buffer || sldns_buffer_limit(repinfo->c->buffer) < 2)
+	struct tg_mark* mk = tg_thread_mark(te);
+	if(mk == &tg_no_mark || !repinfo->c || !repinfo->c->buffer || sldns_buffer_limit(repinfo->c->buffer) < 2)
 		return;
-	tg_last.repinfo = repinfo;
-	tg_last.qinfo = qinfo;
-	memcpy(&tg_last.addr, &repinfo->client_addr, sizeof(tg_last.addr));
-	tg_last.qid = sldns_buffer_read_u16_at(repinfo->c->buffer, 0);
-	tg_last.qname_len = qinfo->qname_len <= sizeof(tg_last.qname) ? qinfo->qname_len : 0;
-	memcpy(tg_last.qname, qinfo->qname, tg_last.qname_len);
-	tg_last.qtype = qinfo->qtype;
-	tg_last.when = now ? *now : (struct timeval){ 0, 0 };
-	tg_last.set = 1;
+	mk->repinfo = repinfo;
+	mk->qinfo = qinfo;
+	memcpy(&mk->addr, &repinfo->client_addr, sizeof(mk->addr));
+	mk->qid = sldns_buffer_read_u16_at(repinfo->c->buffer, 0);
+	mk->qname_len = qinfo->qname_len <= sizeof(mk->qname) ? qinfo->qname_len : 0;
+	memcpy(mk->qname, qinfo->qname, mk->qname_len);
+	mk->qtype = qinfo->qtype;
+	mk->when = now ? *now : (struct timeval){ 0, 0 };
+	mk->set = 1;
 }
 
 /**
@@ -1602,17 +1653,19 @@ tg_mark_set(struct query_info* qinfo, struct comm_reply* repinfo, const struct t
  * @param tq: typoguard's state of it.
  */
 static void
-tg_mark_mesh(struct module_qstate* qstate, struct tg_qstate* tq)
+tg_mark_mesh(struct tg_env* te, struct module_qstate* qstate, struct tg_qstate* tq)
 {
+	struct tg_mark* mk = tg_thread_mark(te);
 	struct mesh_reply* r = qstate->mesh_info->reply_list;
 	struct tg_pending* p;
-	int same = tg_last.set && r && r->qid == tg_last.qid &&
-		memcmp(&r->query_reply.client_addr, &tg_last.addr, sizeof(tg_last.addr)) == 0 &&
-		qstate->qinfo.qtype == tg_last.qtype && tg_last.qname_len &&
-		qstate->env->now_tv && tg_last.when.tv_sec == qstate->env->now_tv->tv_sec &&
-		tg_last.when.tv_usec == qstate->env->now_tv->tv_usec &&
-		query_dname_compare(qstate->qinfo.qname, tg_last.qname) == 0;
-	tg_last.set = 0;
+	int same = mk->set && r && r->qid == mk->qid &&
+		memcmp(&r->query_reply.client_addr, &mk->addr, sizeof(mk->addr)) == 0 &&
+		qstate->qinfo.qtype == mk->qtype && mk->qname_len &&
+		qstate->env->now_tv && mk->when.tv_sec == qstate->env->now_tv->tv_sec &&
+		mk->when.tv_usec == qstate->env->now_tv->tv_usec &&
+		query_dname_compare(qstate->qinfo.qname, mk->qname) == 0;
+	if(mk != &tg_no_mark)
+		mk->set = 0;
 	if(!same || !(p = regional_alloc_zero(qstate->region, sizeof(*p))))
 		return;
 	p->who = &r->query_reply;
@@ -1757,7 +1810,7 @@ tg_mesh_reply(struct tg_env* te, struct query_info* qinfo, struct module_qstate*
 	struct tg_qstate* tq;
 	if(!repinfo)
 		return; /* an internal lookup: no client */
-	if(tg_mark_take(qinfo, repinfo))
+	if(tg_mark_take(te, qinfo, repinfo))
 		return; /* the same client lookup as an answer from the cache: it has its event */
 	if(qstate && (tq = (struct tg_qstate*)qstate->minfo[id]) != NULL) {
 		if(tq != &tg_unflagged && tq->kind == TG_Q_CLIENT)
@@ -1819,9 +1872,9 @@ tg_cache_cb(struct query_info* qinfo, struct module_qstate* qstate,
 	if(!repinfo)
 		return 1;
 	/* the same lookup again: the second part of one answer (a CNAME) has its event */
-	same = tg_mark_take(qinfo, repinfo);
+	same = tg_mark_take(te, qinfo, repinfo);
 	if(tg_emit_unseen(te, qinfo, qstate, rep, 0, repinfo, region, !same))
-		tg_mark_set(qinfo, repinfo, start_time);
+		tg_mark_set(te, qinfo, repinfo, start_time);
 	return 1;
 }
 
