@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <math.h>
 #include <netinet/in.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,7 +65,24 @@ struct tg_geo {
 	tg_log_func* log;
 	/** addresses looked up */
 	uint64_t lookups;
+	/** bytes of the open databases' maps; read by other threads (tg_geo_memory) */
+	_Atomic size_t mapped;
 };
+
+/**
+ * Count the bytes the open databases map, for tg_geo_memory(); after each open or replacement,
+ * by the thread that owns the databases.
+ * @param g: the databases.
+ */
+static void
+tg_geo_account(struct tg_geo* g)
+{
+	size_t i, n = 0;
+	for(i = 0; i < TG_GEO_DBS; i++)
+		if(g->file[i].db)
+			n += sizeof(MMDB_s) + (size_t)g->file[i].db->file_size;
+	atomic_store_explicit(&g->mapped, n, memory_order_relaxed);
+}
 
 const char*
 tg_geo_key(enum tg_geo_db db)
@@ -299,6 +317,7 @@ tg_geo_open(const char* const* paths, int check_interval, tg_log_func* log,
 		return r;
 	}
 	tg_geo_schedule(g);
+	tg_geo_account(g);
 	*out = g;
 	return TG_OK;
 }
@@ -331,6 +350,7 @@ tg_geo_check(struct tg_geo* g, enum tg_geo_db which)
 	MMDB_close(f->db);
 	free(f->db);
 	f->db = db;
+	tg_geo_account(g);
 	f->loaded = now;
 	f->has_refused = 0;
 	f->lookup_failed = 0;
@@ -359,6 +379,12 @@ void
 tg_geo_next_check(const struct tg_geo* g, struct timespec* when)
 {
 	*when = g->next;
+}
+
+size_t
+tg_geo_memory(struct tg_geo* g)
+{
+	return g ? sizeof(*g) + atomic_load_explicit(&g->mapped, memory_order_relaxed) : 0;
 }
 
 uint64_t

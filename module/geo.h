@@ -90,6 +90,13 @@ void tg_geo_next_check(const struct tg_geo* g, struct timespec* when);
 uint64_t tg_geo_lookups(const struct tg_geo* g);
 
 /**
+ * Memory of the databases: their state and the files they map. Safe from any thread.
+ * @param g: the databases, or NULL.
+ * @return: bytes.
+ */
+size_t tg_geo_memory(struct tg_geo* g);
+
+/**
  * The setting that names a database, for messages: "geoip-city-db", "geoip-asn-db", "site-db".
  * @param db: the database.
  * @return: a static string.

@@ -1173,7 +1173,8 @@ get_mem(struct module_env* env, int id)
 		n = te->nrecent;
 		pthread_mutex_unlock(&te->recent_lock);
 	}
-	return sizeof(*te) + tg_live_memory(te->live) + n * tg_recent_memory();
+	return sizeof(*te) + tg_live_memory(te->live) + n * tg_recent_memory() +
+		tg_writer_memory(te->writer);
 }
 
 /**

@@ -823,6 +823,19 @@ tg_writer_metrics(struct tg_writer* w, int interval, tg_writer_metric_func* fn, 
 	pthread_cond_signal(&w->wake);
 }
 
+size_t
+tg_writer_memory(struct tg_writer* w)
+{
+	size_t queued;
+	if(!w)
+		return 0;
+	pthread_mutex_lock(&w->lock);
+	queued = w->count;
+	pthread_mutex_unlock(&w->lock);
+	return sizeof(*w) + 2 * w->max * sizeof(struct tg_wline) +
+		queued * sizeof(struct tg_event) + tg_geo_memory(w->geo);
+}
+
 void
 tg_writer_stats(struct tg_writer* w, struct tg_writer_stats* st)
 {

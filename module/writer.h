@@ -118,6 +118,14 @@ void tg_writer_metrics(struct tg_writer* w, int interval, tg_writer_metric_func*
 void tg_writer_stats(struct tg_writer* w, struct tg_writer_stats* st);
 
 /**
+ * Memory of the writer: its queue and the batch it writes, the events waiting in the queue
+ * (their fixed part), and its databases' maps. Safe from any thread.
+ * @param w: the writer, or NULL.
+ * @return: bytes.
+ */
+size_t tg_writer_memory(struct tg_writer* w);
+
+/**
  * Write what is queued, stop the thread, close the file and the databases, report the counters
  * through the log function, and free the writer.
  * @param w: the writer, or NULL.

@@ -427,8 +427,17 @@ test_enrich(void)
 	struct tg_event ev;
 	struct json_object* o;
 	struct tg_geo* g = open_three(0);
+	char path[PATH_LEN];
+	const char* const files[] = { "city.mmdb", "asn.mmdb", "site.mmdb" };
+	struct stat st;
+	size_t i, mapped = 0;
 	if(!g || tg_name_from_str(&name, "army.ml", NULL, NULL) != TG_OK)
 		return;
+	for(i = 0; i < 3; i++)
+		if(stat(path_of(path, files[i]), &st) == 0)
+			mapped += (size_t)st.st_size;
+	ok(mapped > 0 && tg_geo_memory(g) > mapped,
+		"the databases' memory counts the files they map (%zu > %zu)", tg_geo_memory(g), mapped);
 	memset(&ev, 0, sizeof(ev));
 	ev.qname = &name;
 	ev.client_ip = "127.0.0.1";
