@@ -82,7 +82,6 @@ loader_init(struct tg_loader* ld, const struct tg_qtypes* default_qtypes, size_t
 		;
 	if(!(ld->p = calloc(1, sizeof(*ld->p))) ||
 		!(ld->p->matcher = tg_matcher_new(guess)) ||
-		!(ld->p->look = tg_look_new(err)) ||
 		!(ld->slot = tg_dup_alloc(ld->slots)))
 		return tg_error_set(err, TG_ERR_NOMEM, NULL, 0, "out of memory");
 	return TG_OK;
@@ -102,6 +101,11 @@ loader_end(struct tg_loader* ld, enum tg_err r, struct tg_policy** out)
 	free(ld->slot);
 	*out = NULL;
 	r = tg_helper_stop(ld, r);
+	/* made after the files are read, unless a skeleton needed it: ICU's objects on the
+	 * heap before ldns's reads made glibc give the heap's top back and take it again for
+	 * every record (brk calls, TLB flushes on every core) */
+	if(r == TG_OK && !ld->p->look && !(ld->p->look = tg_look_new(ld->err)))
+		r = ld->err->code;
 	if(r == TG_OK && (r = tg_matcher_finish(ld->p->matcher)) != TG_OK)
 		tg_error_set(ld->err, r, NULL, 0, "building the matcher: %s", tg_strerror(r));
 	if(r != TG_OK) {

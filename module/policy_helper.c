@@ -55,8 +55,9 @@ struct tg_helper {
 	pthread_cond_t cond;
 	/** the matcher, the helper's alone until it is joined */
 	struct tg_matcher* m;
-	/** the ICU objects, for skeletons */
-	const struct tg_look* look;
+	/** the ICU objects, for skeletons: made by the helper when first needed, then the
+	 * policy's */
+	struct tg_look* look;
 	/** the batches, used in turn */
 	struct tg_batch batch[TG_HANDOFF_BATCHES];
 	/** batches given so far; the loader fills batch[given % TG_HANDOFF_BATCHES] */
@@ -76,19 +77,22 @@ struct tg_helper {
 /**
  * Add a name to the matcher, saying in the error which name and where it was declared.
  * @param m: the matcher.
- * @param lk: the ICU objects, for skeletons.
+ * @param lk: the ICU objects, for skeletons; made here when first needed.
  * @param h: the name, its wire form after it.
  * @param name: the name in comparison form.
  * @param err: receives the reason on failure.
  * @return: TG_OK or the error.
  */
 static enum tg_err
-matcher_add(struct tg_matcher* m, const struct tg_look* lk, const struct tg_handed* h,
+matcher_add(struct tg_matcher* m, struct tg_look** lk, const struct tg_handed* h,
 	const struct tg_name* name, struct tg_error* err)
 {
 	char text[TG_PRESENT_MAX];
-	enum tg_err r = !h->protect ? tg_matcher_add_allowed(m, name, h->id) :
-		h->lookalikes ? tg_look_add(m, lk, name, h->id) :
+	enum tg_err r;
+	if(h->protect && h->lookalikes && !*lk && !(*lk = tg_look_new(err)))
+		return err->code;
+	r = !h->protect ? tg_matcher_add_allowed(m, name, h->id) :
+		h->lookalikes ? tg_look_add(m, *lk, name, h->id) :
 		tg_matcher_add_protected(m, name, h->id);
 	if(r == TG_OK)
 		return TG_OK;
@@ -114,7 +118,7 @@ helper_batch(struct tg_helper* h, const struct tg_batch* b)
 		e = (const struct tg_handed*)(const void*)(b->data + at);
 		/* the loader made it from this wire form: it converts again */
 		(void)tg_name_from_wire(&name, (const uint8_t*)(e + 1), e->wire_len);
-		(void)matcher_add(h->m, h->look, e, &name, &h->err);
+		(void)matcher_add(h->m, &h->look, e, &name, &h->err);
 	}
 }
 
@@ -170,7 +174,6 @@ tg_helper_start(struct tg_loader* ld)
 	if(!h)
 		return TG_ERR_NOMEM;
 	h->m = ld->p->matcher;
-	h->look = ld->p->look;
 	if(pthread_mutex_init(&h->lock, NULL) != 0) {
 		free(h);
 		return TG_ERR_NOMEM;
@@ -198,6 +201,8 @@ tg_helper_stop(struct tg_loader* ld, enum tg_err r)
 	pthread_cond_signal(&h->cond);
 	pthread_mutex_unlock(&h->lock);
 	pthread_join(h->thread, NULL);
+	if(h->look)
+		ld->p->look = h->look;
 	if(h->err.code != TG_OK) {
 		*ld->err = h->err;
 		r = h->err.code;
@@ -233,6 +238,6 @@ tg_rule_match(struct tg_zone* z, int line, const struct tg_decl* d, uint32_t id)
 	e->protect = (uint8_t)d->protect;
 	e->lookalikes = (uint8_t)(d->protect && d->lookalikes);
 	e->wire_len = (uint8_t)wl;
-	return h ? TG_OK : matcher_add(z->ld->p->matcher, z->ld->p->look, e, &d->name,
+	return h ? TG_OK : matcher_add(z->ld->p->matcher, &z->ld->p->look, e, &d->name,
 		z->ld->err);
 }
