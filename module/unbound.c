@@ -234,6 +234,8 @@ struct tg_mark {
 	const struct query_info* qinfo;
 	/** the client's address */
 	struct sockaddr_storage addr;
+	/** the length of addr */
+	socklen_t addrlen;
 	/** the query's ID */
 	uint16_t qid;
 	/** the query name, wire format, and its length */
@@ -511,6 +513,8 @@ init(struct module_env* env, int id)
 			&err) != TG_OK) {
 		log_err("typoguard: %s", err.msg);
 		tg_env_free(te);
+		/* Unbound exits without deinit: ICU's caches of a loaded policy go here */
+		tg_look_cleanup();
 		return 0;
 	}
 	if(tg_live_start(te->live) != TG_OK)
@@ -1613,7 +1617,8 @@ tg_mark_take(struct tg_env* te, struct query_info* qinfo, struct comm_reply* rep
 {
 	struct tg_mark* mk = tg_thread_mark(te);
 	int same = mk->set && mk->repinfo == repinfo && mk->qinfo == qinfo &&
-		memcmp(&mk->addr, &repinfo->client_addr, sizeof(mk->addr)) == 0 &&
+		mk->addrlen == repinfo->client_addrlen &&
+		memcmp(&mk->addr, &repinfo->client_addr, mk->addrlen) == 0 &&
 		repinfo->c && repinfo->c->buffer &&
 		sldns_buffer_limit(repinfo->c->buffer) >= 2 &&
 		mk->qid == sldns_buffer_read_u16_at(repinfo->c->buffer, 0);
@@ -1637,7 +1642,10 @@ tg_mark_set(struct tg_env* te, struct query_info* qinfo, struct comm_reply* repi
 		return;
 	mk->repinfo = repinfo;
 	mk->qinfo = qinfo;
-	memcpy(&mk->addr, &repinfo->client_addr, sizeof(mk->addr));
+	/* only the address's own length: the rest of the storage was never written */
+	mk->addrlen = repinfo->client_addrlen <= (socklen_t)sizeof(mk->addr) ?
+		repinfo->client_addrlen : (socklen_t)sizeof(mk->addr);
+	memcpy(&mk->addr, &repinfo->client_addr, mk->addrlen);
 	mk->qid = sldns_buffer_read_u16_at(repinfo->c->buffer, 0);
 	mk->qname_len = qinfo->qname_len <= sizeof(mk->qname) ? qinfo->qname_len : 0;
 	memcpy(mk->qname, qinfo->qname, mk->qname_len);
@@ -1660,7 +1668,8 @@ tg_mark_mesh(struct tg_env* te, struct module_qstate* qstate, struct tg_qstate* 
 	struct mesh_reply* r = qstate->mesh_info->reply_list;
 	struct tg_pending* p;
 	int same = mk->set && r && r->qid == mk->qid &&
-		memcmp(&r->query_reply.client_addr, &mk->addr, sizeof(mk->addr)) == 0 &&
+		r->query_reply.client_addrlen == mk->addrlen &&
+		memcmp(&r->query_reply.client_addr, &mk->addr, mk->addrlen) == 0 &&
 		qstate->qinfo.qtype == mk->qtype && mk->qname_len &&
 		qstate->env->now_tv && mk->when.tv_sec == qstate->env->now_tv->tv_sec &&
 		mk->when.tv_usec == qstate->env->now_tv->tv_usec &&
