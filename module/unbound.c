@@ -2205,11 +2205,39 @@ tg_exchanger_result(struct module_qstate* sub, struct module_qstate* super, int 
 }
 
 /**
+ * Whether a message holds a record set that the policy blocks, in any section: the glue of a
+ * referral (ns.army.ml A), records a server added beside its answer.
+ * @param te: typoguard's state.
+ * @param p: the policy in force, inside a read.
+ * @param rep: the message.
+ * @return: 1 if one record set's owner and type are blocked.
+ */
+static int
+tg_holds_blocked(struct tg_env* te, const struct tg_policy* p, struct reply_info* rep)
+{
+	const struct tg_rule* rule;
+	struct tg_match m;
+	size_t i;
+	for(i = 0; i < rep->rrset_count; i++) {
+		struct packed_rrset_key* k = &rep->rrsets[i]->rk;
+		if(ntohs(k->rrset_class) != LDNS_RR_CLASS_IN)
+			continue;
+		rule = tg_check_name(te, p, k->dname, k->dname_len, ntohs(k->type), NULL, &m,
+			NULL);
+		if(rule && tg_action_taken(te, rule) != TG_ACTION_LOG)
+			return 1;
+	}
+	return 0;
+}
+
+/**
  * The iterator calls this with every answer it gets from upstream, before it stores it: for
  * its own lookups too (a nameserver's address, a CNAME's target), which no module before it
- * sees. An answer for a name, or a chain into a name, that the policy blocks is kept out of
- * the cache (no_cache_store on that lookup): no client can then be answered with it from the
- * cache, where typoguard could not block it. The lookup itself goes on with it.
+ * sees. An answer for a name, or a chain into a name, that the policy blocks, or a message
+ * that carries records of such a name (a referral's glue), is kept out of the cache
+ * (no_cache_store on that lookup): no client can then be answered with it from the cache,
+ * where typoguard could not block it, nor be handed it in a referral (a query without
+ * recursion desired). The lookup itself goes on with it.
  * @param qstate: the lookup.
  * @param response: the answer; response->qinfo is the question sent.
  * @param id: the module id.
@@ -2232,7 +2260,8 @@ tg_response_cb(struct module_qstate* qstate, struct dns_msg* response, int id, v
 	if(!(rule = tg_check(te, v->policy, &response->qinfo, &m, NULL)))
 		rule = tg_chain_check(te, v->policy, &response->qinfo, response->rep, &name, &m,
 			&at);
-	if(rule && tg_action_taken(te, rule) != TG_ACTION_LOG) {
+	if((rule && tg_action_taken(te, rule) != TG_ACTION_LOG) ||
+		tg_holds_blocked(te, v->policy, response->rep)) {
 		qstate->no_cache_store = 1;
 		atomic_fetch_add(&te->stats.kept_out, 1);
 	}
