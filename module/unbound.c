@@ -236,7 +236,7 @@ struct tg_mark {
 	struct sockaddr_storage addr;
 	/** the length of addr */
 	socklen_t addrlen;
-	/** the query's ID */
+	/** the query's ID, in host order (a mesh_reply keeps it as on the wire) */
 	uint16_t qid;
 	/** the query name, wire format, and its length */
 	uint8_t qname[LDNS_MAX_DOMAINLEN + 1];
@@ -1667,7 +1667,7 @@ tg_mark_mesh(struct tg_env* te, struct module_qstate* qstate, struct tg_qstate* 
 	struct tg_mark* mk = tg_thread_mark(te);
 	struct mesh_reply* r = qstate->mesh_info->reply_list;
 	struct tg_pending* p;
-	int same = mk->set && r && r->qid == mk->qid &&
+	int same = mk->set && r && ntohs(r->qid) == mk->qid &&
 		r->query_reply.client_addrlen == mk->addrlen &&
 		memcmp(&r->query_reply.client_addr, &mk->addr, mk->addrlen) == 0 &&
 		qstate->qinfo.qtype == mk->qtype && mk->qname_len &&
