@@ -18,10 +18,6 @@
 #include <ldns/ldns.h>
 #include "policy_int.h"
 
-/** label under the apex that makes the name to its left protected */
-#define TG_LABEL_PROTECT "protect"
-/** label under the apex that makes the name to its left allowed */
-#define TG_LABEL_ALLOW "allow"
 /** room for the text of one query type: "TYPE65535" and a NUL */
 #define TG_QTYPE_TEXT_MAX 16
 
@@ -157,78 +153,18 @@ tg_action_str(enum tg_action action)
 }
 
 /**
- * Split a wire-format name into labels.
- * @param w: the name, uncompressed, ending with the root label.
- * @param len: its length.
- * @param off: receives the offset of each label's length byte, then of the root label;
- *	TG_LABELS_MAX + 1 entries.
- * @return: the number of labels, not counting the root.
- */
-static size_t
-wire_labels(const uint8_t* w, size_t len, size_t* off)
-{
-	size_t n = 0, i = 0;
-	while(i < len && w[i] && n < TG_LABELS_MAX) {
-		off[n++] = i;
-		i += (size_t)w[i] + 1;
-	}
-	off[n] = i;
-	return n;
-}
-
-/**
- * Compare two byte strings without regard to ASCII case.
- * @param a: the first.
- * @param b: the second.
- * @param len: their length.
- * @return: 1 if they are equal.
- */
-static int
-same_nocase(const uint8_t* a, const uint8_t* b, size_t len)
-{
-	size_t i;
-	for(i = 0; i < len; i++) {
-		uint8_t x = a[i], y = b[i];
-		if(x >= 'A' && x <= 'Z')
-			x += 'a' - 'A';
-		if(y >= 'A' && y <= 'Z')
-			y += 'a' - 'A';
-		if(x != y)
-			return 0;
-	}
-	return 1;
-}
-
-/**
- * Whether a label is the given word.
- * @param label: the label, at its length byte.
- * @param word: the word, lowercase.
- * @return: 1 if it is, without regard to case.
- */
-static int
-label_is(const uint8_t* label, const char* word)
-{
-	size_t len = strlen(word);
-	return label[0] == len && same_nocase(label + 1, (const uint8_t*)word, len);
-}
-
-/**
- * Copy the name part of an owner, lowercased, and make its forms.
+ * Make the forms of a declared name from the lowercased owner.
  * @param z: the zone.
  * @param line: the record's line.
- * @param owner: the owner in wire format.
+ * @param low: the owner, lowercased by ldns_dname2canonical().
  * @param len: the number of bytes of the name part, the labels left of .protect/.allow.
  * @param d: receives wire, name and text.
  * @return: TG_OK or the error.
  */
 static enum tg_err
-decl_name(struct tg_zone* z, int line, const uint8_t* owner, size_t len, struct tg_decl* d)
+decl_name(struct tg_zone* z, int line, const ldns_rdf* low, size_t len, struct tg_decl* d)
 {
-	size_t i;
-	/* the length bytes are at most 63, below 'A', so they are left alone */
-	for(i = 0; i < len; i++)
-		d->wire[i] = (owner[i] >= 'A' && owner[i] <= 'Z') ? owner[i] + ('a' - 'A')
-			: owner[i];
+	memcpy(d->wire, ldns_rdf_data(low), len);
 	d->wire[len] = 0;
 	if(tg_name_from_wire(&d->name, d->wire, len + 1) != TG_OK)
 		return tg_zone_error(z, line, TG_ERR_NAME, "malformed name in the owner");
@@ -255,30 +191,72 @@ owner_error(struct tg_zone* z, int line, const ldns_rdf* owner, const ldns_rdf* 
 	return tg_zone_error(z, line, TG_ERR_INVALID, "owner %s %s %s", o, why, a);
 }
 
+/**
+ * Read what an owner below the apex declares: its .protect/.allow label and its name part.
+ * @param z: the zone.
+ * @param line: the record's line.
+ * @param owner: the owner.
+ * @param apex: the apex in force.
+ * @param low: the owner, lowercased by ldns_dname2canonical().
+ * @param d: receives protect, wire, name and text.
+ * @return: TG_OK or the error.
+ */
+static enum tg_err
+decl_below(struct tg_zone* z, int line, const ldns_rdf* owner, const ldns_rdf* apex,
+	const ldns_rdf* low, struct tg_decl* d)
+{
+	size_t mark = (size_t)ldns_dname_label_count(low) - ldns_dname_label_count(apex) - 1;
+	/* the label left of the apex, as a name of its own: "protect." */
+	ldns_rdf* label = ldns_dname_label(low, (uint8_t)mark);
+	enum tg_err r = TG_OK;
+	if(!label)
+		return tg_zone_error(z, line, TG_ERR_NOMEM, "out of memory");
+	if(ldns_rdf_compare(label, z->label_protect) == 0)
+		d->protect = 1;
+	else if(ldns_rdf_compare(label, z->label_allow) == 0)
+		d->protect = 0;
+	else
+		r = owner_error(z, line, owner, apex, "is not <name>." TG_LABEL_PROTECT
+			" or <name>." TG_LABEL_ALLOW " under the apex");
+	if(r == TG_OK && mark == 0)
+		r = owner_error(z, line, owner, apex, "has no name before its ."
+			TG_LABEL_PROTECT " or ." TG_LABEL_ALLOW " label under the apex");
+	/* the name part is what the label and the apex leave of the owner (the label's rdf
+	 * has the root after it) */
+	if(r == TG_OK)
+		r = decl_name(z, line, low, ldns_rdf_size(low) - ldns_rdf_size(apex) -
+			(ldns_rdf_size(label) - 1), d);
+	ldns_rdf_deep_free(label);
+	return r;
+}
+
 enum tg_err
 tg_decl_owner(struct tg_zone* z, const ldns_rr* rr, int line, struct tg_decl* d)
 {
 	const ldns_rdf* owner = ldns_rr_owner(rr);
 	const ldns_rdf* apex = z->apex ? z->apex : z->origin;
-	const uint8_t* w = ldns_rdf_data(owner);
-	size_t off[TG_LABELS_MAX + 1], aoff[TG_LABELS_MAX + 1], n, na, mark;
-	n = wire_labels(w, ldns_rdf_size(owner), off);
-	na = wire_labels(ldns_rdf_data(apex), ldns_rdf_size(apex), aoff);
-	if(n <= na || ldns_rdf_size(owner) - off[n - na] != ldns_rdf_size(apex) ||
-		!same_nocase(w + off[n - na], ldns_rdf_data(apex), ldns_rdf_size(apex)))
+	ldns_rdf *low, *top = NULL;
+	size_t n = ldns_dname_label_count(owner), na = ldns_dname_label_count(apex);
+	enum tg_err r;
+	if(n <= na)
 		return owner_error(z, line, owner, apex, "is not below the apex");
-	mark = n - na - 1;
-	if(label_is(w + off[mark], TG_LABEL_PROTECT))
-		d->protect = 1;
-	else if(label_is(w + off[mark], TG_LABEL_ALLOW))
-		d->protect = 0;
+	/* one lowercase copy (ldns_dname2canonical: ASCII only, the library never sets a
+	 * locale) serves the apex's comparison, the label's and the name part. The owner's
+	 * tail is compared with ldns_dname_compare() rather than by ldns_dname_is_subdomain(),
+	 * which clones both names and every label of the apex for each record of what can be
+	 * a million, and reports running out of memory as "not below" */
+	if(!(low = ldns_rdf_clone(owner)))
+		return tg_zone_error(z, line, TG_ERR_NOMEM, "out of memory");
+	ldns_dname2canonical(low);
+	if(!(top = ldns_dname_clone_from(low, (uint16_t)(n - na))))
+		r = tg_zone_error(z, line, TG_ERR_NOMEM, "out of memory");
+	else if(ldns_dname_compare(top, apex) != 0)
+		r = owner_error(z, line, owner, apex, "is not below the apex");
 	else
-		return owner_error(z, line, owner, apex, "is not <name>." TG_LABEL_PROTECT
-			" or <name>." TG_LABEL_ALLOW " under the apex");
-	if(mark == 0)
-		return owner_error(z, line, owner, apex, "has no name before its ."
-			TG_LABEL_PROTECT " or ." TG_LABEL_ALLOW " label under the apex");
-	return decl_name(z, line, w, off[mark], d);
+		r = decl_below(z, line, owner, apex, low, d);
+	ldns_rdf_deep_free(top);
+	ldns_rdf_deep_free(low);
+	return r;
 }
 
 /**

@@ -101,6 +101,11 @@ struct tg_decl {
 	unsigned seen;
 };
 
+/** label under the apex that makes the name to its left protected */
+#define TG_LABEL_PROTECT "protect"
+/** label under the apex that makes the name to its left allowed */
+#define TG_LABEL_ALLOW "allow"
+
 /**
  * The state of reading one zone file.
  */
@@ -136,6 +141,10 @@ struct tg_zone {
 	enum tg_err pending_rs;
 	/** where in the file the record being read starts, to say what ldns refused in it */
 	long rr_start;
+	/** TG_LABEL_PROTECT as a name, to compare an owner's lowercased label with */
+	ldns_rdf* label_protect;
+	/** TG_LABEL_ALLOW as a name, likewise */
+	ldns_rdf* label_allow;
 };
 
 /**

@@ -568,7 +568,9 @@ tg_zone_load(struct tg_loader* ld, FILE* fp, const char* file)
 	z.file = file;
 	z.line = 1;
 	z.ttl = TG_DEFAULT_TTL;
-	if(!(z.origin = ldns_dname_new_frm_str("."))) {
+	if(!(z.origin = ldns_dname_new_frm_str(".")) ||
+		!(z.label_protect = ldns_dname_new_frm_str(TG_LABEL_PROTECT)) ||
+		!(z.label_allow = ldns_dname_new_frm_str(TG_LABEL_ALLOW))) {
 		r = tg_zone_error(&z, 0, TG_ERR_NOMEM, "out of memory");
 		goto cleanup;
 	}
@@ -582,5 +584,7 @@ cleanup:
 	ldns_rdf_deep_free(z.origin);
 	ldns_rdf_deep_free(z.prev);
 	ldns_rdf_deep_free(z.apex);
+	ldns_rdf_deep_free(z.label_protect);
+	ldns_rdf_deep_free(z.label_allow);
 	return r;
 }
