@@ -3,10 +3,20 @@
 
 #include "tgconfig.h"
 #include <string.h>
+#include <ldns/ldns.h>
 #include "name.h"
 
 /** longest label, RFC 1035 */
 #define TG_LABEL_MAX 63
+
+/*
+ * The query path (tg_name_from_wire() for every query name, tg_name_present() and
+ * tg_present_bytes() for every event) is written here rather than with ldns: ldns works on
+ * ldns_rdf objects it allocates (ldns_dname_new_frm_data, ldns_dname2canonical on a copy,
+ * ldns_rdf2str), where these fill the caller's stack in one pass. ldns_rdf2str would also
+ * print other escapes (a space as \032, no escape for '"', '@' or '$') and a trailing dot,
+ * which the events and the report read as they are.
+ */
 
 /**
  * Copy label bytes and write their comparison text: ASCII letters lowercased, '.' and NUL
@@ -65,100 +75,25 @@ tg_name_from_wire(struct tg_name* name, const uint8_t* wire, size_t len)
 	return TG_OK;
 }
 
-/**
- * Read one character of a label in presentation format, with its escape.
- * @param str: the position; advanced past the character.
- * @param out: receives the byte.
- * @return: 0 on success, -1 for a bad escape.
- */
-static int
-tg_parse_char(const char** str, uint8_t* out)
-{
-	const char* s = *str;
-	unsigned v;
-
-	if(*s != '\\') {
-		*out = (uint8_t)*s;
-		*str = s + 1;
-		return 0;
-	}
-	s++;
-	if(*s == 0)
-		return -1;
-	if(*s < '0' || *s > '9') {
-		*out = (uint8_t)*s;
-		*str = s + 1;
-		return 0;
-	}
-	if(s[1] < '0' || s[1] > '9' || s[2] < '0' || s[2] > '9')
-		return -1;
-	v = (unsigned)(s[0] - '0') * 100 + (unsigned)(s[1] - '0') * 10 +
-		(unsigned)(s[2] - '0');
-	if(v > 255)
-		return -1;
-	*out = (uint8_t)v;
-	*str = s + 3;
-	return 0;
-}
-
-/**
- * Convert presentation format to wire format.
- * @param str: the name; "." is the root, the trailing dot is optional.
- * @param buf: receives the wire form, TG_WIRE_MAX bytes of room.
- * @param len: receives its length.
- * @return: TG_OK or TG_ERR_NAME.
- */
-static enum tg_err
-tg_str2wire(const char* str, uint8_t* buf, size_t* len)
-{
-	size_t wl = 0, start, lablen;
-
-	if(strcmp(str, ".") == 0) {
-		buf[0] = 0;
-		*len = 1;
-		return TG_OK;
-	}
-	if(*str == 0)
-		return TG_ERR_NAME;
-	while(*str) {
-		start = wl++;
-		lablen = 0;
-		while(*str && *str != '.') {
-			/* room for this byte and for the root label after it */
-			if(lablen == TG_LABEL_MAX || wl + 1 >= TG_WIRE_MAX)
-				return TG_ERR_NAME;
-			if(tg_parse_char(&str, &buf[wl]) != 0)
-				return TG_ERR_NAME;
-			wl++;
-			lablen++;
-		}
-		if(lablen == 0)
-			return TG_ERR_NAME;
-		buf[start] = (uint8_t)lablen;
-		if(*str == '.')
-			str++;
-	}
-	buf[wl++] = 0;
-	*len = wl;
-	return TG_OK;
-}
-
 enum tg_err
 tg_name_from_str(struct tg_name* name, const char* str, uint8_t* wire, size_t* wire_len)
 {
-	uint8_t buf[TG_WIRE_MAX];
-	size_t len = 0;
+	ldns_rdf* d = NULL;
+	ldns_status s;
 	enum tg_err r;
 
-	if((r = tg_str2wire(str, buf, &len)) != TG_OK)
-		return r;
-	if((r = tg_name_from_wire(name, buf, len)) != TG_OK)
-		return r;
-	if(wire)
-		memcpy(wire, buf, len);
-	if(wire_len)
-		*wire_len = len;
-	return TG_OK;
+	/* ldns reads the escapes and checks the lengths; the names come from settings, the
+	 * command line and events' rules, never from the matcher's path */
+	if((s = ldns_str2rdf_dname(&d, str)) != LDNS_STATUS_OK)
+		return s == LDNS_STATUS_MEM_ERR ? TG_ERR_NOMEM : TG_ERR_NAME;
+	if((r = tg_name_from_wire(name, ldns_rdf_data(d), ldns_rdf_size(d))) == TG_OK) {
+		if(wire)
+			memcpy(wire, ldns_rdf_data(d), ldns_rdf_size(d));
+		if(wire_len)
+			*wire_len = ldns_rdf_size(d);
+	}
+	ldns_rdf_deep_free(d);
+	return r;
 }
 
 size_t
