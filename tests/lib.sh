@@ -250,14 +250,30 @@ replace_file() {
 	cp "$1" "$2.new" && mv -f "$2.new" "$2"
 }
 
+# Microseconds since the epoch: now_us
+now_us() {
+	echo "${EPOCHREALTIME//[.,]/}"
+}
+
+# Wait until a command succeeds, trying it every 0.05 s for at most SECONDS, scaled as Unbound
+# is slowed; the command may be a shell function: wait_until SECONDS COMMAND [ARG...]
+wait_until() {
+	local end=$(( $(now_us) + $1 * 1000000 * ub_slow ))
+	shift
+	until "$@"; do
+		[ "$(now_us)" -lt "$end" ] || return 1
+		sleep 0.05
+	done
+}
+
+# Wait until a file has a line matching a pattern: wait_file FILE PATTERN [SECONDS]
+wait_file() {
+	wait_until "${3:-10}" grep -q -- "$2" "$1" 2>/dev/null
+}
+
 # Wait until Unbound's log has a line matching a pattern: wait_log PATTERN [SECONDS]
 wait_log() {
-	local i
-	for i in $(seq 1 $(( ${2:-10} * 10 ))); do
-		grep -q -- "$1" "$T/unbound.log" && return 0
-		sleep 0.1
-	done
-	return 1
+	wait_file "$T/unbound.log" "$1" "${2:-10}"
 }
 
 # Start Unbound with the configuration written by unbound_conf.
@@ -289,6 +305,26 @@ rcode() {
 	q "$@" | sed -n 's/.*status: \([A-Z]*\),.*/\1/p'
 }
 
+# Whether a name gets an rcode: rcode_is NAME TYPE RCODE
+rcode_is() {
+	[ "$(rcode "$1" "$2")" = "$3" ]
+}
+
+# Wait until a name gets an rcode: wait_rcode NAME TYPE RCODE [SECONDS]
+wait_rcode() {
+	wait_until "${4:-10}" rcode_is "$1" "$2" "$3"
+}
+
+# Whether the event file has at least N events of an action: has_actions ACTION N
+has_actions() {
+	[ "$(jq -c --arg a "$1" 'select(.event.action == $a)' "$EVENTS" 2>/dev/null | wc -l)" -ge "$2" ]
+}
+
+# Wait until the event file has N events of an action: wait_audit ACTION N [SECONDS]
+wait_audit() {
+	wait_until "${3:-10}" has_actions "$1" "$2"
+}
+
 # Number of events in the event file for a question name (case-insensitive): events_for NAME
 events_for() {
 	[ -f "$EVENTS" ] || { echo 0; return; }
@@ -296,16 +332,24 @@ events_for() {
 		"$EVENTS" | wc -l
 }
 
+# Whether the event file holds N lines: has_events N
+has_events() {
+	[ -f "$EVENTS" ] && [ "$(wc -l < "$EVENTS")" -ge "$1" ]
+}
+
+# Whether the event file has at least N events for a question name: has_name_events NAME N
+has_name_events() {
+	[ "$(events_for "$1")" -ge "$2" ]
+}
+
+# Wait until the event file has N events for a question name: wait_name_events NAME N [SECONDS]
+wait_name_events() {
+	wait_until "${3:-5}" has_name_events "$1" "$2"
+}
+
 # Wait until the event file holds N lines: wait_events N
 wait_events() {
-	local i
-	for i in $(seq 1 $((100 * ub_slow))); do
-		if [ -f "$EVENTS" ] && [ "$(wc -l < "$EVENTS")" -ge "$1" ]; then
-			return 0
-		fi
-		sleep 0.05
-	done
-	return 1
+	wait_until 5 has_events "$1"
 }
 
 # Marker lookups asked so far by settle_events
@@ -317,13 +361,9 @@ settled=0
 # tg-settle-N.army.ml A (a typo of army.mil in tests/policy.zone), makes one event of its own,
 # which events_total leaves out: settle_events
 settle_events() {
-	local i
 	settled=$((settled + 1))
 	q "tg-settle-$settled.army.ml" A > /dev/null
-	for i in $(seq 1 $((200 * ub_slow))); do
-		grep -q "\"tg-settle-$settled\.army\.ml\"" "$EVENTS" 2>/dev/null && return 0
-		sleep 0.05
-	done
+	wait_file "$EVENTS" "\"tg-settle-$settled\.army\.ml\"" && return 0
 	echo "# the event of the marker lookup tg-settle-$settled.army.ml did not come"
 	return 1
 }
@@ -331,14 +371,40 @@ settle_events() {
 # Wait until Unbound has no lookup in progress, background ones included (its request list is
 # empty): wait_idle
 wait_idle() {
-	local i n
-	for i in $(seq 1 $((100 * ub_slow))); do
-		n=$("$UNBOUND_CONTROL" -c "$T/unbound.conf" stats_noreset 2>/dev/null |
-			sed -n 's/^total\.requestlist\.current\.all=//p')
-		[ "$n" = 0 ] && return 0
-		sleep 0.1
-	done
-	echo "# Unbound still has ${n:-?} lookups in progress"
+	wait_until 10 ub_idle && return 0
+	echo "# Unbound still has $(ub_lookups) lookups in progress"
+	return 1
+}
+
+# Lookups in progress in Unbound, background ones included: ub_lookups
+ub_lookups() {
+	local n
+	n=$("$UNBOUND_CONTROL" -c "$T/unbound.conf" stats_noreset 2>/dev/null |
+		sed -n 's/^total\.requestlist\.current\.all=//p')
+	echo "${n:-?}"
+}
+
+# Whether Unbound has no lookup in progress: ub_idle
+ub_idle() {
+	[ "$(ub_lookups)" = 0 ]
+}
+
+# Bytes waiting unread on a process's UDP sockets: udp_unread PID
+udp_unread() {
+	ss -H -u -a -n -p 2>/dev/null | awk -v p="pid=$1," 'index($0, p) { n += $2 } END { print n + 0 }'
+}
+
+# Whether a process has read everything its UDP sockets got: udp_read_all PID
+udp_read_all() {
+	[ "$(udp_unread "$1")" = 0 ]
+}
+
+# Wait until a process has read every datagram its UDP sockets got, e.g. dnsperf once the
+# Unbound it sends to has stopped: with the sender gone nothing more arrives, so an empty
+# receive queue means every answer was read: wait_read PID
+wait_read() {
+	wait_until 10 udp_read_all "$1" && return 0
+	echo "# process $1 has $(udp_unread "$1") bytes unread on its UDP sockets"
 	return 1
 }
 
