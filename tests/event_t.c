@@ -76,22 +76,6 @@ is_ascii_line(const char* line, size_t len)
 	return 1;
 }
 
-/** the string at a JSON pointer, or NULL if absent or not a string */
-static const char*
-jstr(struct json_object* o, const char* path)
-{
-	struct json_object* v = jget(o, path);
-	return v && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
-}
-
-/** the integer at a path, or -999 if absent or not an integer */
-static long long
-jint(struct json_object* o, const char* path)
-{
-	struct json_object* v = jget(o, path);
-	return v && json_object_is_type(v, json_type_int) ? json_object_get_int64(v) : -999;
-}
-
 /** the array at a path joined with ',' into buf, or "(absent)" */
 static const char*
 jarr(struct json_object* o, const char* path, char* buf, size_t size)

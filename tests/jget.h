@@ -20,4 +20,30 @@ jget(struct json_object* o, const char* path)
 	return o && json_pointer_get(o, path, &v) == 0 ? v : NULL;
 }
 
+/**
+ * The string at a JSON pointer.
+ * @param o: the root object.
+ * @param path: the pointer.
+ * @return: the string, or NULL if absent or not a string; valid until o is released.
+ */
+static const char* __attribute__((unused))
+jstr(struct json_object* o, const char* path)
+{
+	struct json_object* v = jget(o, path);
+	return v && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
+}
+
+/**
+ * The integer at a JSON pointer.
+ * @param o: the root object.
+ * @param path: the pointer.
+ * @return: the integer, or -999 if absent or not an integer.
+ */
+static long long __attribute__((unused))
+jint(struct json_object* o, const char* path)
+{
+	struct json_object* v = jget(o, path);
+	return v && json_object_is_type(v, json_type_int) ? json_object_get_int64(v) : -999;
+}
+
 #endif /* TG_TEST_JGET_H */

@@ -13,6 +13,7 @@
 #include "settings.h"
 #include "stats.h"
 #include "writer.h"
+#include "jget.h"
 #include "tap.h"
 
 /** seconds to wait for the writer before a test gives up */
@@ -48,28 +49,6 @@ slurp(const char* path)
 	return buf;
 }
 
-/** the integer at a path of keys in an object, or -1 */
-static long long
-jint(struct json_object* o, const char* k1, const char* k2, const char* k3, const char* k4)
-{
-	const char* keys[4] = { k1, k2, k3, k4 };
-	int i;
-	for(i = 0; i < 4 && keys[i] && o; i++)
-		if(!json_object_object_get_ex(o, keys[i], &o))
-			return -1;
-	return o ? json_object_get_int64(o) : -1;
-}
-
-/** the string at a path of two keys, or "" */
-static const char*
-jstr(struct json_object* o, const char* k1, const char* k2)
-{
-	struct json_object* v;
-	if(!json_object_object_get_ex(o, k1, &v) || (k2 && !json_object_object_get_ex(v, k2, &v)))
-		return "";
-	return json_object_get_string(v);
-}
-
 /** counters with a distinct number in each */
 static void
 fill(struct tg_stats* st, struct tg_writer_stats* ws)
@@ -100,6 +79,7 @@ test_line(void)
 	struct tg_stats st;
 	struct tg_writer_stats ws;
 	struct json_object *o, *s;
+	const char* ts;
 	size_t len = 0;
 	char* line;
 	fill(&st, &ws);
@@ -111,35 +91,34 @@ test_line(void)
 		"one line, ending in a newline");
 	o = json_tokener_parse(line);
 	ok(o != NULL, "it is JSON");
-	is_str(jstr(o, "event", "kind"), "metric", "event.kind is metric");
-	is_str(jstr(o, "event", "module"), "typoguard", "event.module");
-	is_str(jstr(o, "event", "dataset"), "typoguard.stats", "event.dataset");
-	is_int(jint(o, "event", "duration", NULL, NULL), 60LL * 1000000000LL,
+	is_str(jstr(o, "/event/kind"), "metric", "event.kind is metric");
+	is_str(jstr(o, "/event/module"), "typoguard", "event.module");
+	is_str(jstr(o, "/event/dataset"), "typoguard.stats", "event.dataset");
+	is_int(jint(o, "/event/duration"), 60LL * 1000000000LL,
 		"event.duration is the interval in nanoseconds");
-	is_int(jint(o, "process", "pid", NULL, NULL), getpid(), "process.pid");
-	ok(strlen(jstr(o, "@timestamp", NULL)) == 27, "@timestamp with microseconds (%s)",
-		jstr(o, "@timestamp", NULL));
-	ok(json_object_object_get_ex(o, "typoguard", &s) &&
-		json_object_object_get_ex(s, "stats", &s), "typoguard.stats is there");
-	is_int(jint(s, "interval", NULL, NULL, NULL), 60, "stats.interval");
-	is_int(jint(s, "lookups", "checked", NULL, NULL), 1000, "lookups.checked");
-	is_int(jint(s, "lookups", "flagged", NULL, NULL), 21, "lookups.flagged");
-	is_int(jint(s, "lookups", "blocked", NULL, NULL), 13, "lookups.blocked");
-	is_int(jint(s, "lookups", "logged", NULL, NULL), 8, "lookups.logged");
-	is_int(jint(s, "lookups", "background", NULL, NULL), 5, "lookups.background");
-	is_int(jint(s, "events", "written", NULL, NULL), 17, "events.written");
-	is_int(jint(s, "events", "queued", NULL, NULL), 9, "events.queued");
-	is_int(jint(s, "events", "reopened", NULL, NULL), 6, "events.reopened");
-	is_int(jint(s, "events", "dropped", "total", NULL), 6,
+	is_int(jint(o, "/process/pid"), getpid(), "process.pid");
+	ts = jstr(o, "/@timestamp");
+	ok(ts && strlen(ts) == 27, "@timestamp with microseconds (%s)", ts ? ts : "absent");
+	ok((s = jget(o, "/typoguard/stats")) != NULL, "typoguard.stats is there");
+	is_int(jint(s, "/interval"), 60, "stats.interval");
+	is_int(jint(s, "/lookups/checked"), 1000, "lookups.checked");
+	is_int(jint(s, "/lookups/flagged"), 21, "lookups.flagged");
+	is_int(jint(s, "/lookups/blocked"), 13, "lookups.blocked");
+	is_int(jint(s, "/lookups/logged"), 8, "lookups.logged");
+	is_int(jint(s, "/lookups/background"), 5, "lookups.background");
+	is_int(jint(s, "/events/written"), 17, "events.written");
+	is_int(jint(s, "/events/queued"), 9, "events.queued");
+	is_int(jint(s, "/events/reopened"), 6, "events.reopened");
+	is_int(jint(s, "/events/dropped/total"), 6,
 		"events.dropped.total: the writer's and the module's");
-	is_int(jint(s, "events", "dropped", "queue_full", NULL), 3, "dropped.queue_full");
-	is_int(jint(s, "events", "dropped", "out_of_memory", NULL), 3,
+	is_int(jint(s, "/events/dropped/queue_full"), 3, "dropped.queue_full");
+	is_int(jint(s, "/events/dropped/out_of_memory"), 3,
 		"dropped.out_of_memory: the writer's and the module's");
-	is_int(jint(s, "events", "dropped", "write_failed", NULL), 0, "dropped.write_failed");
-	is_int(jint(s, "policy", "serial", NULL, NULL), 2026120201, "policy.serial");
-	is_int(jint(s, "policy", "protected", NULL, NULL), 7, "policy.protected");
-	is_int(jint(s, "policy", "allowed", NULL, NULL), 3, "policy.allowed");
-	is_int(jint(s, "policy", "memory_bytes", NULL, NULL), 123456, "policy.memory_bytes");
+	is_int(jint(s, "/events/dropped/write_failed"), 0, "dropped.write_failed");
+	is_int(jint(s, "/policy/serial"), 2026120201, "policy.serial");
+	is_int(jint(s, "/policy/protected"), 7, "policy.protected");
+	is_int(jint(s, "/policy/allowed"), 3, "policy.allowed");
+	is_int(jint(s, "/policy/memory_bytes"), 123456, "policy.memory_bytes");
 	json_object_put(o);
 	free(line);
 	tg_stats_free(&st);
