@@ -332,9 +332,14 @@ events_for() {
 		"$EVENTS" | wc -l
 }
 
+# Whether a file holds N lines: lines_at_least FILE N
+lines_at_least() {
+	[ -f "$1" ] && [ "$(wc -l < "$1")" -ge "$2" ]
+}
+
 # Whether the event file holds N lines: has_events N
 has_events() {
-	[ -f "$EVENTS" ] && [ "$(wc -l < "$EVENTS")" -ge "$1" ]
+	lines_at_least "$EVENTS" "$1"
 }
 
 # Whether the event file has at least N events for a question name: has_name_events NAME N
