@@ -279,6 +279,21 @@ number_in(const char* value, long lo, long hi, int* out)
 }
 
 /**
+ * Read yes or no.
+ * @param value: the text.
+ * @param out: receives 1 for yes, 0 for no.
+ * @return: 1 if value is yes or no, else 0.
+ */
+static int
+yes_no(const char* value, int* out)
+{
+	if(strcmp(value, "yes") != 0 && strcmp(value, "no") != 0)
+		return 0;
+	*out = strcmp(value, "yes") == 0;
+	return 1;
+}
+
+/**
  * policy-check-interval: seconds between checks of the policy files for changes.
  * @param ps: the parse.
  * @param value: the number.
@@ -386,14 +401,9 @@ set_site_db(struct tg_sparse* ps, const char* value)
 static enum tg_err
 set_geo_check_interval(struct tg_sparse* ps, const char* value)
 {
-	char* end;
-	long n;
-	errno = 0;
-	n = strtol(value, &end, 10);
-	if(errno || *end || end == value || n < 1 || n > TG_GEO_CHECK_MAX)
+	if(!number_in(value, 1, TG_GEO_CHECK_MAX, &ps->s->geo_check_interval))
 		return serr(ps, TG_ERR_INVALID, "geoip-check-interval: \"%s\" is not a number "
 			"of seconds from 1 to %d", value, TG_GEO_CHECK_MAX);
-	ps->s->geo_check_interval = (int)n;
 	return TG_OK;
 }
 
@@ -406,11 +416,7 @@ set_geo_check_interval(struct tg_sparse* ps, const char* value)
 static enum tg_err
 set_resolve_blocked(struct tg_sparse* ps, const char* value)
 {
-	if(strcmp(value, "yes") == 0)
-		ps->s->resolve_blocked = 1;
-	else if(strcmp(value, "no") == 0)
-		ps->s->resolve_blocked = 0;
-	else
+	if(!yes_no(value, &ps->s->resolve_blocked))
 		return serr(ps, TG_ERR_INVALID, "resolve-blocked: \"%s\" is not yes or no",
 			value);
 	return TG_OK;
@@ -425,14 +431,9 @@ set_resolve_blocked(struct tg_sparse* ps, const char* value)
 static enum tg_err
 set_resolve_blocked_max(struct tg_sparse* ps, const char* value)
 {
-	char* end;
-	long n;
-	errno = 0;
-	n = strtol(value, &end, 10);
-	if(errno || *end || end == value || n < 1 || n > TG_RESOLVE_MAX_LIMIT)
+	if(!number_in(value, 1, TG_RESOLVE_MAX_LIMIT, &ps->s->resolve_blocked_max))
 		return serr(ps, TG_ERR_INVALID, "resolve-blocked-max: \"%s\" is not a number "
 			"from 1 to %d", value, TG_RESOLVE_MAX_LIMIT);
-	ps->s->resolve_blocked_max = (int)n;
 	return TG_OK;
 }
 
@@ -445,11 +446,7 @@ set_resolve_blocked_max(struct tg_sparse* ps, const char* value)
 static enum tg_err
 set_dry_run(struct tg_sparse* ps, const char* value)
 {
-	if(strcmp(value, "yes") == 0)
-		ps->s->dry_run = 1;
-	else if(strcmp(value, "no") == 0)
-		ps->s->dry_run = 0;
-	else
+	if(!yes_no(value, &ps->s->dry_run))
 		return serr(ps, TG_ERR_INVALID, "dry-run: \"%s\" is not yes or no", value);
 	return TG_OK;
 }
@@ -463,14 +460,9 @@ set_dry_run(struct tg_sparse* ps, const char* value)
 static enum tg_err
 set_stats_interval(struct tg_sparse* ps, const char* value)
 {
-	char* end;
-	long n;
-	errno = 0;
-	n = strtol(value, &end, 10);
-	if(errno || *end || end == value || n < 0 || n > TG_SETTINGS_STATS_INTERVAL_MAX)
+	if(!number_in(value, 0, TG_SETTINGS_STATS_INTERVAL_MAX, &ps->s->stats_interval))
 		return serr(ps, TG_ERR_INVALID, "stats-interval: \"%s\" is not a number "
 			"of seconds from 0 (off) to %d", value, TG_SETTINGS_STATS_INTERVAL_MAX);
-	ps->s->stats_interval = (int)n;
 	return TG_OK;
 }
 
@@ -495,9 +487,10 @@ set_stats_file(struct tg_sparse* ps, const char* value)
 static enum tg_err
 set_lookalikes(struct tg_sparse* ps, const char* value)
 {
-	if(strcmp(value, "yes") != 0 && strcmp(value, "no") != 0)
+	int yes;
+	if(!yes_no(value, &yes))
 		return serr(ps, TG_ERR_INVALID, "lookalikes: \"%s\" is not yes or no", value);
-	ps->s->no_lookalikes = strcmp(value, "no") == 0;
+	ps->s->no_lookalikes = !yes;
 	return TG_OK;
 }
 
