@@ -116,6 +116,30 @@ rp_jtypo(const struct rp_report* r, const struct rp_typo* t)
 }
 
 /**
+ * Write a value's JSON text and release it.
+ * @param o: the value (released).
+ * @param comma: 1 to write a comma before it.
+ * @param cut: bytes left off its end (1: an object's closing brace).
+ * @param f: the stream.
+ * @return: 0, or -1 if out of memory or on a write error.
+ */
+static int
+rp_jwrite(struct json_object* o, int comma, size_t cut, FILE* f)
+{
+	size_t len = 0;
+	const char* s;
+	int status = -1;
+	if(!o)
+		return -1;
+	s = json_object_to_json_string_length(o, RP_JSON_FLAGS, &len);
+	if(s && len > cut && (!comma || fputc(',', f) != EOF) &&
+		fwrite(s, 1, len - cut, f) == len - cut)
+		status = 0;
+	json_object_put(o);
+	return status;
+}
+
+/**
  * Write an object's JSON text, less its closing brace, so that members can follow; release it.
  * @param o: the object (released).
  * @param f: the stream.
@@ -124,16 +148,7 @@ rp_jtypo(const struct rp_report* r, const struct rp_typo* t)
 static int
 rp_jopen(struct json_object* o, FILE* f)
 {
-	size_t len = 0;
-	const char* s;
-	int status = -1;
-	if(!o)
-		return -1;
-	s = json_object_to_json_string_length(o, RP_JSON_FLAGS, &len);
-	if(s && len >= 2 && fwrite(s, 1, len - 1, f) == len - 1)
-		status = 0;
-	json_object_put(o);
-	return status;
+	return rp_jwrite(o, 0, 1, f);
 }
 
 /**
@@ -146,16 +161,7 @@ rp_jopen(struct json_object* o, FILE* f)
 static int
 rp_jput(struct json_object* o, int first, FILE* f)
 {
-	size_t len = 0;
-	const char* s;
-	int status = -1;
-	if(!o)
-		return -1;
-	s = json_object_to_json_string_length(o, RP_JSON_FLAGS, &len);
-	if(s && (first || fputc(',', f) != EOF) && fwrite(s, 1, len, f) == len)
-		status = 0;
-	json_object_put(o);
-	return status;
+	return rp_jwrite(o, !first, 0, f);
 }
 
 /** one protected name and its typos (the first top of them; 0: all), one typo at a time */

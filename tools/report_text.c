@@ -135,11 +135,17 @@ rp_csv_counts(FILE* f, const struct rp_report* r, const struct rp_typo* t, enum 
 	rp_csv_field(f, buf);
 }
 
+/** the tables of a typo in the CSV's columns, in their order */
+static const enum rp_kind rp_csv_tables[] = {
+	RP_QTYPE, RP_ACTION, RP_RCODE, RP_UPSTREAM, RP_RCOUNTRY, RP_RAS
+};
+
 int
 rp_write_csv(const struct rp_report* r, const struct rp_output* o, FILE* f)
 {
 	char a[RP_TIME_MAX], reason[RP_LINE_TEXT];
 	uint32_t i, j;
+	size_t k;
 	fprintf(f, "protected,typo,lookups,clients,networks,sites,days,mx,mx_records,qtypes,"
 		"actions,response_codes,upstream_response_codes,resolved_countries,resolved_as,"
 		"edit_op,edit_position,edit_expected,edit_found,first_seen,last_seen,suggestion,"
@@ -154,18 +160,10 @@ rp_write_csv(const struct rp_report* r, const struct rp_output* o, FILE* f)
 			fprintf(f, ",%llu,%llu,%llu,%llu,%llu,%llu,%llu,", ULL(t->lookups),
 				ULL(t->clients), ULL(t->networks), ULL(t->sites), ULL(t->days),
 				ULL(t->mx), ULL(t->mx_records));
-			rp_csv_counts(f, r, t, RP_QTYPE);
-			fputc(',', f);
-			rp_csv_counts(f, r, t, RP_ACTION);
-			fputc(',', f);
-			rp_csv_counts(f, r, t, RP_RCODE);
-			fputc(',', f);
-			rp_csv_counts(f, r, t, RP_UPSTREAM);
-			fputc(',', f);
-			rp_csv_counts(f, r, t, RP_RCOUNTRY);
-			fputc(',', f);
-			rp_csv_counts(f, r, t, RP_RAS);
-			fputc(',', f);
+			for(k = 0; k < sizeof(rp_csv_tables) / sizeof(rp_csv_tables[0]); k++) {
+				rp_csv_counts(f, r, t, rp_csv_tables[k]);
+				fputc(',', f);
+			}
 			rp_csv_field(f, rp_str(r, t->op));
 			if(t->position >= 0)
 				fprintf(f, ",%d,", t->position);
