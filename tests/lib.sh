@@ -354,7 +354,7 @@ wait_name_events() {
 
 # Wait until the event file holds N lines: wait_events N
 wait_events() {
-	wait_until 5 has_events "$1"
+	wait_until 10 has_events "$1"
 }
 
 # Marker lookups asked so far by settle_events
@@ -368,7 +368,7 @@ settled=0
 settle_events() {
 	settled=$((settled + 1))
 	q "tg-settle-$settled.army.ml" A > /dev/null
-	wait_file "$EVENTS" "\"tg-settle-$settled\.army\.ml\"" && return 0
+	wait_file "$EVENTS" "\"tg-settle-$settled\.army\.ml\"" 20 && return 0
 	echo "# the event of the marker lookup tg-settle-$settled.army.ml did not come"
 	return 1
 }
@@ -376,7 +376,7 @@ settle_events() {
 # Wait until Unbound has no lookup in progress, background ones included (its request list is
 # empty): wait_idle
 wait_idle() {
-	wait_until 10 ub_idle && return 0
+	wait_until 15 ub_idle && return 0
 	echo "# Unbound still has $(ub_lookups) lookups in progress"
 	return 1
 }
