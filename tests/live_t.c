@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include "live.h"
 #include "name.h"
@@ -18,6 +19,8 @@
 #define SWAPS 100
 /** reader threads */
 #define READERS 2
+/** how long a swap or the freeing of the versions it replaced may take */
+#define LIVE_WAIT_SECONDS 60
 /** room for a path */
 #define PATH_T 512
 
@@ -353,6 +356,7 @@ test_threads(void)
 	struct tg_error err;
 	pthread_t t[READERS];
 	int i, swaps = 0;
+	time_t deadline;
 	memset(&r, 0, sizeof(r));
 	write_policy(pfile, 1, TWO);
 	settings(&s, "typoguard:\n policy-file: policy.zone\n");
@@ -365,11 +369,15 @@ test_threads(void)
 		char body[4096];
 		snprintf(body, sizeof(body), TWO "n%d.example.protect TXT \"action=log\"\n", i);
 		write_policy(pfile, (unsigned)i + 2, body);
-		while(tg_live_check(r.l) != 1)
+		deadline = time(NULL) + LIVE_WAIT_SECONDS;
+		while(tg_live_check(r.l) != 1 && time(NULL) < deadline)
 			usleep(100);
+		if(time(NULL) >= deadline)
+			break;
 		swaps++;
 	}
-	while(tg_live_stats(r.l, &st), st.freed < SWAPS)
+	deadline = time(NULL) + LIVE_WAIT_SECONDS;
+	while(tg_live_stats(r.l, &st), st.freed < (uint64_t)swaps && time(NULL) < deadline)
 		(void)tg_live_check(r.l), usleep(100);
 	atomic_store(&r.stop, 1);
 	for(i = 0; i < READERS; i++)
