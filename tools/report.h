@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 /** deepest nesting of JSON the line scanner accepts */
 #define RP_DEPTH_MAX 32
@@ -23,47 +24,81 @@
 /** "no time" (a time limit not given) */
 #define RP_NO_TIME INT64_MIN
 
+/**
+ * Whether two byte strings of the same length are equal: memcmp() == 0 for the short names,
+ * member names and addresses of events, eight bytes at a time and without a call.
+ * @param a: one.
+ * @param b: the other.
+ * @param n: their length.
+ * @return: 1 if equal, else 0.
+ */
+static inline int
+rp_same(const char* a, const char* b, size_t n)
+{
+	uint64_t x, y;
+	for(; n >= 8; a += 8, b += 8, n -= 8) {
+		memcpy(&x, a, 8);
+		memcpy(&y, b, 8);
+		if(x != y)
+			return 0;
+	}
+	for(; n > 0; n--)
+		if(*a++ != *b++)
+			return 0;
+	return 1;
+}
+
 /* ------------------------------------------------------------------ scanning a line */
 
 /** the kind of a JSON scalar the scanner reports */
 enum rp_jtype { RP_J_STR, RP_J_NUM, RP_J_TRUE, RP_J_FALSE, RP_J_NULL };
 
-/** where in the object a value is: the member names (and array positions) above it */
-struct rp_path {
-	/** member name at each depth (not unescaped; NULL for an array element) */
-	const char* key[RP_DEPTH_MAX];
+/** a member a caller wants from the lines: a node of the tree of member names it reads */
+struct rp_want {
+	/** the member's name as lines write it (escapes are not decoded); NULL ends a list */
+	const char* key;
 	/** its length */
-	size_t klen[RP_DEPTH_MAX];
-	/** position in the array at each depth (-1 in an object) */
-	int idx[RP_DEPTH_MAX];
-	/** number of levels */
-	int depth;
+	size_t klen;
+	/** the number reported with its value when that is a scalar; 0 for none */
+	int field;
+	/** 1 if the value is an array whose objects are read with sub; 0 if it is an object
+	 * read with sub */
+	int array;
+	/** the members wanted inside, ended by a NULL key; NULL for none */
+	const struct rp_want* sub;
 };
+/** a struct rp_want for a member name given as a string literal */
+#define RP_WANT(key, field, array, sub) { key, sizeof(key) - 1, field, array, sub }
+/** the end of a list of struct rp_want */
+#define RP_WANT_END { NULL, 0, 0, 0, NULL }
 
 /**
- * Called for each scalar of a line, in order.
+ * Called for each scalar the caller wants, in order.
  * @param arg: the caller's argument.
- * @param path: where the value is.
+ * @param field: the field number of its member (struct rp_want).
+ * @param idx: its object's position in the nearest array above it, -1 if none.
  * @param t: its kind.
  * @param s: its text: a string's bytes between the quotes (escapes not decoded), a number's
  *	text, or the literal.
  * @param n: the length of s.
  * @param escaped: whether a string holds backslash escapes (decode with rp_unescape()).
  */
-typedef void (*rp_scalar_cb)(void* arg, const struct rp_path* path, enum rp_jtype t,
-	const char* s, size_t n, int escaped);
+typedef void (*rp_scalar_cb)(void* arg, int field, int idx, enum rp_jtype t, const char* s,
+	size_t n, int escaped);
 
 /**
- * Check that a line is exactly one JSON object (RFC 8259, strictly) and report its scalars.
- * Builds nothing: the caller picks what it needs from the callbacks.
+ * Check that a line is exactly one JSON object (RFC 8259, strictly) and report the scalars
+ * the caller wants. Builds nothing; what is not wanted is checked and passed over.
  * @param line: the text, without its newline.
  * @param len: its length.
- * @param cb: called for each scalar.
+ * @param want: the members wanted at the top of the object, ended by a NULL key.
+ * @param cb: called for each scalar wanted.
  * @param arg: passed to cb.
  * @param err: receives the reason when the line is not valid (static text).
  * @return: 0 if the line is one valid object, -1 if not (the callbacks made so far stand).
  */
-int rp_scan(const char* line, size_t len, rp_scalar_cb cb, void* arg, const char** err);
+int rp_scan(const char* line, size_t len, const struct rp_want* want, rp_scalar_cb cb,
+	void* arg, const char** err);
 
 /**
  * Decode the escapes of a JSON string (validated by rp_scan) into UTF-8.
@@ -73,14 +108,6 @@ int rp_scan(const char* line, size_t len, rp_scalar_cb cb, void* arg, const char
  * @return: the length written.
  */
 size_t rp_unescape(char* out, const char* s, size_t n);
-
-/**
- * Whether a path is exactly the given member names.
- * @param p: the path.
- * @param depth: the number of names that follow.
- * @return: 1 if p has that depth and these names, array positions not counted.
- */
-int rp_path_is(const struct rp_path* p, int depth, ...);
 
 /* ------------------------------------------------------------------ time */
 

@@ -50,11 +50,84 @@ struct rp_event {
 	struct rp_place res[RP_RESOLVED_MAX];
 };
 
-/** whether member d of a path is the literal k */
-#define RP_KEY(p, d, k) ((p)->key[d] && (p)->klen[d] == sizeof(k) - 1 && \
-	memcmp((p)->key[d], k, sizeof(k) - 1) == 0)
+/** the members of an event the report reads: their numbers in struct rp_want */
+enum rp_field_no {
+	RP_F_TS = 1, RP_F_KIND, RP_F_ACTION, RP_F_MODULE, RP_F_CLIENT_IP, RP_F_SITE, RP_F_COUNTRY,
+	RP_F_QNAME, RP_F_QTYPE, RP_F_RCODE, RP_F_ANSWER_TYPE, RP_F_PROTECTED, RP_F_TYPO, RP_F_OP,
+	RP_F_EXPECTED, RP_F_FOUND, RP_F_POSITION, RP_F_SERIAL, RP_F_RES_COUNTRY, RP_F_RES_ASN,
+	RP_F_RES_ASORG
+};
 
-/** keep a string value */
+/** event.* */
+static const struct rp_want rp_want_event[] = {
+	RP_WANT("kind", RP_F_KIND, 0, NULL), RP_WANT("action", RP_F_ACTION, 0, NULL),
+	RP_WANT("module", RP_F_MODULE, 0, NULL), RP_WANT_END
+};
+/** client.geo.* */
+static const struct rp_want rp_want_client_geo[] = {
+	RP_WANT("name", RP_F_SITE, 0, NULL), RP_WANT("country_iso_code", RP_F_COUNTRY, 0, NULL),
+	RP_WANT_END
+};
+/** client.* */
+static const struct rp_want rp_want_client[] = {
+	RP_WANT("ip", RP_F_CLIENT_IP, 0, NULL), RP_WANT("geo", 0, 0, rp_want_client_geo),
+	RP_WANT_END
+};
+/** dns.question.* */
+static const struct rp_want rp_want_question[] = {
+	RP_WANT("name", RP_F_QNAME, 0, NULL), RP_WANT("type", RP_F_QTYPE, 0, NULL), RP_WANT_END
+};
+/** dns.answers[].* */
+static const struct rp_want rp_want_answer[] = {
+	RP_WANT("type", RP_F_ANSWER_TYPE, 0, NULL), RP_WANT_END
+};
+/** dns.* */
+static const struct rp_want rp_want_dns[] = {
+	RP_WANT("question", 0, 0, rp_want_question),
+	RP_WANT("response_code", RP_F_RCODE, 0, NULL),
+	RP_WANT("answers", 0, 1, rp_want_answer), RP_WANT_END
+};
+/** typoguard.edit.* */
+static const struct rp_want rp_want_edit[] = {
+	RP_WANT("op", RP_F_OP, 0, NULL), RP_WANT("expected", RP_F_EXPECTED, 0, NULL),
+	RP_WANT("found", RP_F_FOUND, 0, NULL), RP_WANT("position", RP_F_POSITION, 0, NULL),
+	RP_WANT_END
+};
+/** typoguard.policy.* */
+static const struct rp_want rp_want_policy[] = {
+	RP_WANT("serial", RP_F_SERIAL, 0, NULL), RP_WANT_END
+};
+/** typoguard.resolved[].geo.* */
+static const struct rp_want rp_want_res_geo[] = {
+	RP_WANT("country_iso_code", RP_F_RES_COUNTRY, 0, NULL), RP_WANT_END
+};
+/** typoguard.resolved[].as.organization.* */
+static const struct rp_want rp_want_res_org[] = {
+	RP_WANT("name", RP_F_RES_ASORG, 0, NULL), RP_WANT_END
+};
+/** typoguard.resolved[].as.* */
+static const struct rp_want rp_want_res_as[] = {
+	RP_WANT("number", RP_F_RES_ASN, 0, NULL), RP_WANT("organization", 0, 0, rp_want_res_org),
+	RP_WANT_END
+};
+/** typoguard.resolved[].* */
+static const struct rp_want rp_want_resolved[] = {
+	RP_WANT("geo", 0, 0, rp_want_res_geo), RP_WANT("as", 0, 0, rp_want_res_as), RP_WANT_END
+};
+/** typoguard.* */
+static const struct rp_want rp_want_typoguard[] = {
+	RP_WANT("protected", RP_F_PROTECTED, 0, NULL), RP_WANT("typo", RP_F_TYPO, 0, NULL),
+	RP_WANT("edit", 0, 0, rp_want_edit), RP_WANT("policy", 0, 0, rp_want_policy),
+	RP_WANT("resolved", 0, 1, rp_want_resolved), RP_WANT_END
+};
+/** the members of an event the report reads; the rest is checked and passed over */
+static const struct rp_want rp_want_top[] = {
+	RP_WANT("@timestamp", RP_F_TS, 0, NULL), RP_WANT("event", 0, 0, rp_want_event),
+	RP_WANT("client", 0, 0, rp_want_client), RP_WANT("dns", 0, 0, rp_want_dns),
+	RP_WANT("typoguard", 0, 0, rp_want_typoguard), RP_WANT_END
+};
+
+/** keep a string or number value */
 static void
 rp_keep(struct rp_field* f, enum rp_jtype t, const char* s, size_t n, int esc)
 {
@@ -65,89 +138,63 @@ rp_keep(struct rp_field* f, enum rp_jtype t, const char* s, size_t n, int esc)
 	f->esc = esc;
 }
 
-/** the fields of "typoguard" (depth >= 2) */
-static void
-rp_pick_typoguard(struct rp_event* e, const struct rp_path* p, enum rp_jtype t, const char* s,
-	size_t n, int esc)
+/** the place of typoguard.resolved[idx], NULL past RP_RESOLVED_MAX */
+static struct rp_place*
+rp_place_at(struct rp_event* e, int idx)
 {
-	int d = p->depth, i;
-	if(d == 2 && RP_KEY(p, 1, "protected"))
-		rp_keep(&e->protected_, t, s, n, esc);
-	else if(d == 2 && RP_KEY(p, 1, "typo"))
-		rp_keep(&e->typo, t, s, n, esc);
-	else if(d == 3 && RP_KEY(p, 1, "edit")) {
-		if(RP_KEY(p, 2, "op"))
-			rp_keep(&e->op, t, s, n, esc);
-		else if(RP_KEY(p, 2, "expected"))
-			rp_keep(&e->expected, t, s, n, esc);
-		else if(RP_KEY(p, 2, "found"))
-			rp_keep(&e->found, t, s, n, esc);
-		else if(RP_KEY(p, 2, "position") && t == RP_J_NUM)
-			rp_keep(&e->position, t, s, n, esc);
-	} else if(d == 3 && RP_KEY(p, 1, "policy") && RP_KEY(p, 2, "serial") && t == RP_J_NUM)
-		e->serial = strtoll(s, NULL, 10);
-	else if(d >= 5 && RP_KEY(p, 1, "resolved") && (i = p->idx[2]) >= 0 &&
-		i < RP_RESOLVED_MAX) {
-		if(i >= e->nres) {
-			/* rp_take_line clears the event only up to res */
-			memset(&e->res[e->nres], 0, (size_t)(i + 1 - e->nres) * sizeof(e->res[0]));
-			e->nres = i + 1;
-		}
-		if(d == 5 && RP_KEY(p, 3, "geo") && RP_KEY(p, 4, "country_iso_code"))
-			rp_keep(&e->res[i].country, t, s, n, esc);
-		else if(d == 5 && RP_KEY(p, 3, "as") && RP_KEY(p, 4, "number"))
-			rp_keep(&e->res[i].asn, t, s, n, esc);
-		else if(d == 6 && RP_KEY(p, 3, "as") && RP_KEY(p, 5, "name"))
-			rp_keep(&e->res[i].asorg, t, s, n, esc);
+	if(idx < 0 || idx >= RP_RESOLVED_MAX)
+		return NULL;
+	if(idx >= e->nres) {
+		/* rp_take_line clears the event only up to res */
+		memset(&e->res[e->nres], 0, (size_t)(idx + 1 - e->nres) * sizeof(e->res[0]));
+		e->nres = idx + 1;
 	}
+	return &e->res[idx];
 }
 
-/** the fields of "dns" (depth >= 2) */
-static void
-rp_pick_dns(struct rp_event* e, const struct rp_path* p, enum rp_jtype t, const char* s,
-	size_t n, int esc)
+/** where a field of the event is kept; NULL for one kept otherwise, or past RP_RESOLVED_MAX */
+static struct rp_field*
+rp_field_of(struct rp_event* e, int field, int idx)
 {
-	int d = p->depth;
-	if(d == 3 && RP_KEY(p, 1, "question")) {
-		if(RP_KEY(p, 2, "name"))
-			rp_keep(&e->qname, t, s, n, esc);
-		else if(RP_KEY(p, 2, "type"))
-			rp_keep(&e->qtype, t, s, n, esc);
-	} else if(d == 2 && RP_KEY(p, 1, "response_code"))
-		rp_keep(&e->rcode, t, s, n, esc);
-	else if(d == 4 && RP_KEY(p, 1, "answers") && RP_KEY(p, 3, "type") && n == 2 &&
-		memcmp(s, "MX", 2) == 0)
-		e->mx_records++;
+	struct rp_place* pl;
+	switch(field) {
+	case RP_F_TS: return &e->ts;
+	case RP_F_KIND: return &e->kind;
+	case RP_F_ACTION: return &e->action;
+	case RP_F_MODULE: return &e->module;
+	case RP_F_CLIENT_IP: return &e->client_ip;
+	case RP_F_SITE: return &e->site;
+	case RP_F_COUNTRY: return &e->country;
+	case RP_F_QNAME: return &e->qname;
+	case RP_F_QTYPE: return &e->qtype;
+	case RP_F_RCODE: return &e->rcode;
+	case RP_F_PROTECTED: return &e->protected_;
+	case RP_F_TYPO: return &e->typo;
+	case RP_F_OP: return &e->op;
+	case RP_F_EXPECTED: return &e->expected;
+	case RP_F_FOUND: return &e->found;
+	case RP_F_POSITION: return &e->position;
+	case RP_F_RES_COUNTRY: return (pl = rp_place_at(e, idx)) ? &pl->country : NULL;
+	case RP_F_RES_ASN: return (pl = rp_place_at(e, idx)) ? &pl->asn : NULL;
+	case RP_F_RES_ASORG: return (pl = rp_place_at(e, idx)) ? &pl->asorg : NULL;
+	default: return NULL;
+	}
 }
 
 /** the scanner's callback: keep the fields the report uses */
 static void
-rp_pick(void* arg, const struct rp_path* p, enum rp_jtype t, const char* s, size_t n, int esc)
+rp_pick(void* arg, int field, int idx, enum rp_jtype t, const char* s, size_t n, int esc)
 {
 	struct rp_event* e = arg;
-	int d = p->depth;
-	if(d == 1) {
-		if(RP_KEY(p, 0, "@timestamp"))
-			rp_keep(&e->ts, t, s, n, esc);
-	} else if(RP_KEY(p, 0, "typoguard"))
-		rp_pick_typoguard(e, p, t, s, n, esc);
-	else if(RP_KEY(p, 0, "dns"))
-		rp_pick_dns(e, p, t, s, n, esc);
-	else if(RP_KEY(p, 0, "event") && d == 2) {
-		if(RP_KEY(p, 1, "kind"))
-			rp_keep(&e->kind, t, s, n, esc);
-		else if(RP_KEY(p, 1, "action"))
-			rp_keep(&e->action, t, s, n, esc);
-		else if(RP_KEY(p, 1, "module"))
-			rp_keep(&e->module, t, s, n, esc);
-	} else if(RP_KEY(p, 0, "client")) {
-		if(d == 2 && RP_KEY(p, 1, "ip"))
-			rp_keep(&e->client_ip, t, s, n, esc);
-		else if(d == 3 && RP_KEY(p, 1, "geo") && RP_KEY(p, 2, "name"))
-			rp_keep(&e->site, t, s, n, esc);
-		else if(d == 3 && RP_KEY(p, 1, "geo") && RP_KEY(p, 2, "country_iso_code"))
-			rp_keep(&e->country, t, s, n, esc);
-	}
+	struct rp_field* f;
+	if(field == RP_F_ANSWER_TYPE) {
+		if(n == 2 && memcmp(s, "MX", 2) == 0)
+			e->mx_records++;
+	} else if(field == RP_F_SERIAL) {
+		if(t == RP_J_NUM)
+			e->serial = strtoll(s, NULL, 10);
+	} else if((field != RP_F_POSITION || t == RP_J_NUM) && (f = rp_field_of(e, field, idx)))
+		rp_keep(f, t, s, n, esc);
 }
 
 /** whether a field is the literal k */
@@ -219,7 +266,7 @@ rp_field_memo(struct rp_report* r, const struct rp_field* f, enum rp_memo_field 
 	uint32_t* id)
 {
 	struct rp_memo* mo = &r->memo[m];
-	if(f->s && f->n && f->n == mo->n && memcmp(f->s, mo->text, f->n) == 0) {
+	if(f->s && f->n && f->n == mo->n && rp_same(f->s, mo->text, f->n)) {
 		*id = mo->sid;
 		return 0;
 	}
@@ -717,7 +764,7 @@ rp_take_line(struct rp_report* r, const char* line, size_t len, const char** err
 	int lookup, follow_up;
 	memset(&e, 0, offsetof(struct rp_event, res));
 	e.serial = -1;
-	if(rp_scan(line, len, &rp_pick, &e, err) != 0)
+	if(rp_scan(line, len, rp_want_top, &rp_pick, &e, err) != 0)
 		return -1;
 	if(!RP_IS(e.module, "typoguard")) {
 		*err = "not an event of typoguard (no event.module \"typoguard\")";

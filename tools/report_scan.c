@@ -2,7 +2,6 @@
 /* Copyright (c) 2026, the typoguard authors. BSD 3-clause licence, see COPYING. */
 
 #include "tgconfig.h"
-#include <stdarg.h>
 #include <string.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
@@ -14,12 +13,16 @@ static unsigned char rp_str_stop[256];
 /** whether rp_str_stop is filled */
 static int rp_str_stop_ready;
 
-/** the state of a scan */
+/** what a scan keeps while it goes; the position is passed from function to function
+ * instead, in a register */
 struct rp_scanner {
-	/** next byte, end of the line */
-	const char *p, *end;
-	/** where the value is */
-	struct rp_path path;
+	/** the line, and its end */
+	const char *line, *end;
+	/** whether the line has no backslash and no control byte: its strings end at the
+	 * next quote (else they are scanned byte by byte) */
+	int plain;
+	/** whether rp_skip() may pass over values not wanted (it gave up once: not again) */
+	int skip;
 	/** the callback and its argument */
 	rp_scalar_cb cb;
 	void* arg;
@@ -27,7 +30,8 @@ struct rp_scanner {
 	const char* err;
 };
 
-static int rp_value(struct rp_scanner* s);
+static const char* rp_value(struct rp_scanner* s, const char* p, int depth,
+	const struct rp_want* m, int idx);
 
 /** fill the table of bytes that stop a string's fast run */
 static void
@@ -41,21 +45,24 @@ rp_stop_init(void)
 	rp_str_stop_ready = 1;
 }
 
-/** skip JSON white space */
-static void
-rp_ws(struct rp_scanner* s)
+/** skip JSON white space from p; returns where it ends */
+static const char*
+rp_ws(const struct rp_scanner* s, const char* p)
 {
-	while(s->p < s->end && (*s->p == ' ' || *s->p == '\t' || *s->p == '\n' || *s->p == '\r'))
-		s->p++;
+	/* events have none: a byte above ' ' ends it at the first test */
+	while(p < s->end && (unsigned char)*p <= ' ' &&
+		(*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+		p++;
+	return p;
 }
 
-/** fail with a reason; returns -1 */
-static int
+/** fail with a reason; returns NULL */
+static const char*
 rp_fail(struct rp_scanner* s, const char* why)
 {
 	if(!s->err)
 		s->err = why;
-	return -1;
+	return NULL;
 }
 
 /** whether a byte is a hex digit */
@@ -66,20 +73,67 @@ rp_hex(char c)
 }
 
 /**
- * Scan a string; s->p is at its opening quote.
- * @param s: the scanner.
- * @param str: receives the bytes between the quotes.
- * @param n: their number.
- * @param escaped: set when the string holds escapes.
- * @return: 0, or -1 if it is not a valid string.
+ * Whether the quotes of a line alone delimit its strings: in a line without a backslash or
+ * a control byte (as the module writes them), no quote is inside a string.
+ * @param line: the line.
+ * @param len: its length.
+ * @return: 1 if the line holds no backslash and no byte below 0x20, else 0.
  */
 static int
-rp_string(struct rp_scanner* s, const char** str, size_t* n, int* escaped)
+rp_plain(const char* line, size_t len)
 {
-	const unsigned char* p = (const unsigned char*)s->p + 1;
+	const unsigned char* u = (const unsigned char*)line;
+	size_t i = 0;
+#ifdef __SSE2__
+	__m128i spec = _mm_setzero_si128();
+	for(; i + 16 <= len; i += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i*)(u + i));
+		/* a backslash, or a byte below 0x20: min(v, 0x1f) == v, unsigned */
+		spec = _mm_or_si128(spec, _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\\')),
+			_mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1f)), v)));
+	}
+	if(_mm_movemask_epi8(spec) != 0)
+		return 0;
+#endif
+	for(; i < len; i++)
+		if(u[i] == '\\' || u[i] < 0x20)
+			return 0;
+	return 1;
+}
+
+/**
+ * The next quote in a line.
+ * @param p: where to look from.
+ * @param end: the end of the line.
+ * @return: the first quote at or after p, or NULL if there is none.
+ */
+static const char*
+rp_next_quote(const char* p, const char* end)
+{
+#ifdef __SSE2__
+	/* the strings of events are short: sixteen bytes hold most, without a call */
+	for(; end - p >= 16; p += 16) {
+		int mask = _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i*)p),
+			_mm_set1_epi8('"')));
+		if(mask)
+			return p + __builtin_ctz((unsigned)mask);
+	}
+#endif
+	return memchr(p, '"', (size_t)(end - p));
+}
+
+/**
+ * Scan a string with its escapes, byte by byte (sixteen at a time where SSE2 is there).
+ * @param s: the scanner.
+ * @param from: the byte after the opening quote.
+ * @param escaped: set when the string holds escapes.
+ * @return: the closing quote, or NULL if it is not a valid string.
+ */
+static const char*
+rp_string_bytes(struct rp_scanner* s, const char* from, int* escaped)
+{
+	const unsigned char* p = (const unsigned char*)from;
 	const unsigned char* end = (const unsigned char*)s->end;
-	*escaped = 0;
-	*str = (const char*)p;
 	for(;;) {
 #ifdef __SSE2__
 		/* sixteen bytes at a time while they hold no quote, backslash or control byte */
@@ -104,7 +158,7 @@ rp_string(struct rp_scanner* s, const char** str, size_t* n, int* escaped)
 		if(p >= end)
 			return rp_fail(s, "unterminated string");
 		if(*p == '"')
-			break;
+			return (const char*)p;
 		if(*p < 0x20)
 			return rp_fail(s, "control character in a string");
 		*escaped = 1;
@@ -124,31 +178,55 @@ rp_string(struct rp_scanner* s, const char** str, size_t* n, int* escaped)
 			return rp_fail(s, "bad escape in a string");
 		}
 	}
-	*n = (size_t)((const char*)p - *str);
-	s->p = (const char*)p + 1;
-	return 0;
 }
 
-/** scan a number as RFC 8259 writes it; s->p is at its first byte */
-static int
-rp_number(struct rp_scanner* s, const char** str, size_t* n)
+/**
+ * Scan a string.
+ * @param s: the scanner.
+ * @param p: its opening quote.
+ * @param str: receives the bytes between the quotes.
+ * @param n: their number.
+ * @param escaped: set when the string holds escapes.
+ * @return: the byte after the closing quote, or NULL if it is not a valid string.
+ */
+static const char*
+rp_string(struct rp_scanner* s, const char* p, const char** str, size_t* n, int* escaped)
 {
-	const char* p = s->p;
-	*str = p;
+	const char* q;
+	*escaped = 0;
+	*str = ++p;
+	if(!(q = s->plain ? rp_next_quote(p, s->end) : rp_string_bytes(s, p, escaped)))
+		return rp_fail(s, "unterminated string");
+	*n = (size_t)(q - p);
+	return q + 1;
+}
+
+/** skip the digits from p; returns where they end */
+static const char*
+rp_digits(const struct rp_scanner* s, const char* p)
+{
+	while(p < s->end && *p >= '0' && *p <= '9')
+		p++;
+	return p;
+}
+
+/** scan a number as RFC 8259 writes it, from p; returns where it ends, NULL if it is not
+ * one */
+static const char*
+rp_number(struct rp_scanner* s, const char* p)
+{
 	if(p < s->end && *p == '-')
 		p++;
 	if(p < s->end && *p == '0')
 		p++;
-	else if(p < s->end && *p >= '1' && *p <= '9') {
-		while(p < s->end && *p >= '0' && *p <= '9')
-			p++;
-	} else
+	else if(p < s->end && *p >= '1' && *p <= '9')
+		p = rp_digits(s, p);
+	else
 		return rp_fail(s, "bad number");
 	if(p < s->end && *p == '.') {
 		if(++p >= s->end || *p < '0' || *p > '9')
 			return rp_fail(s, "bad number");
-		while(p < s->end && *p >= '0' && *p <= '9')
-			p++;
+		p = rp_digits(s, p);
 	}
 	if(p < s->end && (*p == 'e' || *p == 'E')) {
 		p++;
@@ -156,168 +234,258 @@ rp_number(struct rp_scanner* s, const char** str, size_t* n)
 			p++;
 		if(p >= s->end || *p < '0' || *p > '9')
 			return rp_fail(s, "bad number");
-		while(p < s->end && *p >= '0' && *p <= '9')
-			p++;
+		p = rp_digits(s, p);
 	}
-	*n = (size_t)(p - *str);
-	s->p = p;
-	return 0;
+	return p;
 }
 
-/** scan a literal (true, false, null) */
-static int
-rp_literal(struct rp_scanner* s, const char* lit, enum rp_jtype t)
+/** scan a literal (true, false, null) at p; report it if its member m has a field */
+static const char*
+rp_literal(struct rp_scanner* s, const char* p, const char* lit, enum rp_jtype t,
+	const struct rp_want* m, int idx)
 {
 	size_t n = strlen(lit);
-	if((size_t)(s->end - s->p) < n || memcmp(s->p, lit, n) != 0)
+	if((size_t)(s->end - p) < n || memcmp(p, lit, n) != 0)
 		return rp_fail(s, "not JSON");
-	s->p += n;
-	s->cb(s->arg, &s->path, t, lit, n, 0);
-	return 0;
+	if(m && m->field)
+		s->cb(s->arg, m->field, idx, t, lit, n, 0);
+	return p + n;
 }
 
-/** enter a level of the path; -1 if too deep */
-static int
-rp_push(struct rp_scanner* s, const char* key, size_t klen, int idx)
+/** the wanted member of a name in a list (NULL: none wanted), or NULL */
+static const struct rp_want*
+rp_want_find(const struct rp_want* w, const char* key, size_t klen)
 {
-	int d = s->path.depth;
-	if(d >= RP_DEPTH_MAX)
-		return rp_fail(s, "nested too deep");
-	s->path.key[d] = key;
-	s->path.klen[d] = klen;
-	s->path.idx[d] = idx;
-	s->path.depth++;
-	return 0;
+	for(; w && w->key; w++)
+		if(w->klen == klen && rp_same(w->key, key, klen))
+			return w;
+	return NULL;
 }
 
-/** scan an object; s->p is at its '{' */
-static int
-rp_object(struct rp_scanner* s)
+/**
+ * Scan an object.
+ * @param s: the scanner.
+ * @param p: its '{'.
+ * @param depth: the containers above it.
+ * @param want: the members wanted (NULL: none).
+ * @param idx: its position in the nearest array above, for the callback.
+ * @return: the byte after its '}', or NULL if it is not valid.
+ */
+static const char*
+rp_object(struct rp_scanner* s, const char* p, int depth, const struct rp_want* want, int idx)
 {
 	const char* key;
 	size_t klen;
 	int esc;
-	s->p++;
-	rp_ws(s);
-	if(s->p < s->end && *s->p == '}') {
-		s->p++;
-		return 0;
-	}
+	p = rp_ws(s, p + 1);
+	if(p < s->end && *p == '}')
+		return p + 1;
 	for(;;) {
-		if(s->p >= s->end || *s->p != '"')
+		if(p >= s->end || *p != '"')
 			return rp_fail(s, "expected a member name");
-		if(rp_string(s, &key, &klen, &esc) != 0)
-			return -1;
-		rp_ws(s);
-		if(s->p >= s->end || *s->p != ':')
+		if(!(p = rp_string(s, p, &key, &klen, &esc)))
+			return NULL;
+		p = rp_ws(s, p);
+		if(p >= s->end || *p != ':')
 			return rp_fail(s, "expected ':'");
-		s->p++;
-		if(rp_push(s, key, klen, -1) != 0 || rp_value(s) != 0)
-			return -1;
-		s->path.depth--;
-		rp_ws(s);
-		if(s->p < s->end && *s->p == ',') {
-			s->p++;
-			rp_ws(s);
+		if(depth >= RP_DEPTH_MAX)
+			return rp_fail(s, "nested too deep");
+		if(!(p = rp_value(s, p + 1, depth + 1, rp_want_find(want, key, klen), idx)))
+			return NULL;
+		p = rp_ws(s, p);
+		if(p < s->end && *p == ',') {
+			p = rp_ws(s, p + 1);
 			continue;
 		}
-		if(s->p < s->end && *s->p == '}') {
-			s->p++;
-			return 0;
-		}
+		if(p < s->end && *p == '}')
+			return p + 1;
 		return rp_fail(s, "expected ',' or '}'");
 	}
 }
 
-/** scan an array; s->p is at its '[' */
-static int
-rp_array(struct rp_scanner* s)
+/**
+ * Scan an array.
+ * @param s: the scanner.
+ * @param p: its '['.
+ * @param depth: the containers above it.
+ * @param want: the members wanted in the objects it holds (NULL: none).
+ * @return: the byte after its ']', or NULL if it is not valid.
+ */
+static const char*
+rp_array(struct rp_scanner* s, const char* p, int depth, const struct rp_want* want)
 {
 	int i = 0;
-	s->p++;
-	rp_ws(s);
-	if(s->p < s->end && *s->p == ']') {
-		s->p++;
-		return 0;
-	}
+	p = rp_ws(s, p + 1);
+	if(p < s->end && *p == ']')
+		return p + 1;
 	for(;; i++) {
-		if(rp_push(s, NULL, 0, i) != 0 || rp_value(s) != 0)
-			return -1;
-		s->path.depth--;
-		rp_ws(s);
-		if(s->p < s->end && *s->p == ',') {
-			s->p++;
+		if(depth >= RP_DEPTH_MAX)
+			return rp_fail(s, "nested too deep");
+		p = rp_ws(s, p);
+		if(!(p = p < s->end && *p == '{' ? rp_object(s, p, depth + 1, want, i) :
+			rp_value(s, p, depth + 1, NULL, i)))
+			return NULL;
+		p = rp_ws(s, p);
+		if(p < s->end && *p == ',') {
+			p++;
 			continue;
 		}
-		if(s->p < s->end && *s->p == ']') {
-			s->p++;
-			return 0;
-		}
+		if(p < s->end && *p == ']')
+			return p + 1;
 		return rp_fail(s, "expected ',' or ']'");
 	}
 }
 
-/** scan any value, white space before it included */
-static int
-rp_value(struct rp_scanner* s)
+/** pass over a scalar that is not a string at p; returns the byte after it, or NULL if it
+ * is not one (s->err is left as it was) */
+static const char*
+rp_skip_scalar(struct rp_scanner* s, const char* p)
 {
-	const char* str;
+	size_t room = (size_t)(s->end - p);
+	const char* q;
+	if(*p == 't' || *p == 'n')
+		return room >= 4 && (memcmp(p, "true", 4) == 0 || memcmp(p, "null", 4) == 0) ?
+			p + 4 : NULL;
+	if(*p == 'f')
+		return room >= 5 && memcmp(p, "false", 5) == 0 ? p + 5 : NULL;
+	if(!(q = rp_number(s, p)))
+		s->err = NULL;
+	return q;
+}
+
+/**
+ * Pass over a value nobody wants, quickly: for a line whose strings end at their next quote
+ * (s->plain), written without white space. Anything else, valid or not (white space,
+ * deep nesting, an error), makes it give up, and the caller scans the value the careful way,
+ * which says what is wrong; it is not tried again in the line.
+ * @param s: the scanner, of a plain line.
+ * @param p: where the value starts.
+ * @param depth: the containers above it.
+ * @return: the byte after the value, or NULL if it gave up (the scanner is as it was).
+ */
+static const char*
+rp_skip(struct rp_scanner* s, const char* p, int depth)
+{
+	/* bit d: the container d levels down is an array (else an object) */
+	uint64_t arrays = 0;
+	int d = 0, key = 0;
+	while(p && p < s->end) {
+		if(key) {
+			/* a member name and its ':' */
+			if(*p != '"' || !(p = rp_next_quote(p + 1, s->end)) || ++p >= s->end ||
+				*p != ':')
+				break;
+			p++;
+			key = 0;
+			continue;
+		}
+		if(*p == '{' || *p == '[') {
+			if(depth + d + 1 >= RP_DEPTH_MAX)
+				break;
+			arrays = (arrays << 1) | (*p == '[');
+			d++;
+			if(++p >= s->end)
+				break;
+			if(*p != (arrays & 1 ? ']' : '}')) {
+				key = !(arrays & 1);
+				continue;
+			}
+			/* empty: ended below */
+		} else if(*p == '"') {
+			if((p = rp_next_quote(p + 1, s->end)))
+				p++;
+		} else
+			p = rp_skip_scalar(s, p);
+		if(!p)
+			break;
+		/* after a value: the containers it ends, then a ',' or the end of the value */
+		while(d > 0 && p < s->end && *p == (arrays & 1 ? ']' : '}')) {
+			p++;
+			arrays >>= 1;
+			d--;
+		}
+		if(d == 0)
+			return p;
+		if(p >= s->end || *p != ',')
+			break;
+		p++;
+		key = !(arrays & 1);
+	}
+	s->skip = 0;
+	return NULL;
+}
+
+/**
+ * Scan any value, white space before it included.
+ * @param s: the scanner.
+ * @param p: where it starts.
+ * @param depth: the containers above it.
+ * @param m: the member it is the value of, if wanted; NULL if not (it is only checked).
+ * @param idx: the position in the nearest array above, for the callback.
+ * @return: the byte after it, or NULL if it is not valid.
+ */
+static const char*
+rp_value(struct rp_scanner* s, const char* p, int depth, const struct rp_want* m, int idx)
+{
+	const char *str, *next;
 	size_t n;
 	int esc;
-	rp_ws(s);
-	if(s->p >= s->end)
+	if(!m && s->skip && (next = rp_skip(s, p, depth)))
+		return next;
+	p = rp_ws(s, p);
+	if(p >= s->end)
 		return rp_fail(s, "truncated");
-	switch(*s->p) {
+	switch(*p) {
 	case '{':
-		return rp_object(s);
+		return rp_object(s, p, depth, m && !m->array ? m->sub : NULL, idx);
 	case '[':
-		return rp_array(s);
+		return rp_array(s, p, depth, m && m->array ? m->sub : NULL);
 	case '"':
-		if(rp_string(s, &str, &n, &esc) != 0)
-			return -1;
-		s->cb(s->arg, &s->path, RP_J_STR, str, n, esc);
-		return 0;
+		if((next = rp_string(s, p, &str, &n, &esc)) && m && m->field)
+			s->cb(s->arg, m->field, idx, RP_J_STR, str, n, esc);
+		return next;
 	case 't':
-		return rp_literal(s, "true", RP_J_TRUE);
+		return rp_literal(s, p, "true", RP_J_TRUE, m, idx);
 	case 'f':
-		return rp_literal(s, "false", RP_J_FALSE);
+		return rp_literal(s, p, "false", RP_J_FALSE, m, idx);
 	case 'n':
-		return rp_literal(s, "null", RP_J_NULL);
+		return rp_literal(s, p, "null", RP_J_NULL, m, idx);
 	default:
-		if(rp_number(s, &str, &n) != 0)
-			return -1;
-		s->cb(s->arg, &s->path, RP_J_NUM, str, n, 0);
-		return 0;
+		if((next = rp_number(s, p)) && m && m->field)
+			s->cb(s->arg, m->field, idx, RP_J_NUM, p, (size_t)(next - p), 0);
+		return next;
 	}
 }
 
 int
-rp_scan(const char* line, size_t len, rp_scalar_cb cb, void* arg, const char** err)
+rp_scan(const char* line, size_t len, const struct rp_want* want, rp_scalar_cb cb, void* arg,
+	const char** err)
 {
 	struct rp_scanner s;
+	const char* p;
 	if(!rp_str_stop_ready)
 		rp_stop_init();
-	s.p = line;
+	s.line = line;
 	s.end = line + len;
-	s.path.depth = 0;
+	s.plain = rp_plain(line, len);
+	s.skip = s.plain;
 	s.cb = cb;
 	s.arg = arg;
 	s.err = NULL;
-	rp_ws(&s);
-	if(s.p >= s.end) {
+	p = rp_ws(&s, line);
+	if(p >= s.end) {
 		*err = "empty line";
 		return -1;
 	}
-	if(*s.p != '{') {
+	if(*p != '{') {
 		*err = "not a JSON object";
 		return -1;
 	}
-	if(rp_object(&s) != 0) {
+	if(!(p = rp_object(&s, p, 0, want, -1))) {
 		*err = s.err;
 		return -1;
 	}
-	rp_ws(&s);
-	if(s.p != s.end) {
+	if(rp_ws(&s, p) != s.end) {
 		*err = "text after the object";
 		return -1;
 	}
@@ -403,24 +571,4 @@ rp_unescape(char* out, const char* s, size_t n)
 	}
 	out[o] = 0;
 	return o;
-}
-
-int
-rp_path_is(const struct rp_path* p, int depth, ...)
-{
-	va_list ap;
-	int d, r = 1;
-	if(p->depth != depth)
-		return 0;
-	va_start(ap, depth);
-	for(d = 0; d < depth; d++) {
-		const char* k = va_arg(ap, const char*);
-		size_t n = strlen(k);
-		if(!p->key[d] || p->klen[d] != n || memcmp(p->key[d], k, n) != 0) {
-			r = 0;
-			break;
-		}
-	}
-	va_end(ap);
-	return r;
 }
