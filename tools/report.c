@@ -107,6 +107,8 @@ int
 rp_finish(struct rp_report* r)
 {
 	uint32_t i, j;
+	if(rp_count_pairs(r) != 0)
+		return -1;
 	for(i = 0; i < r->nprots; i++)
 		if(rp_flush_hour(r, &r->prots[i]) != 0)
 			return -1;

@@ -194,6 +194,8 @@ struct rp_typo {
 	struct rp_count* counts;
 	/** entries used and allocated */
 	uint32_t ncounts, cap;
+	/** for each kind, the entry counted last: the next lookup most often counts it again */
+	uint32_t hint[RP_KINDS];
 	/** the suggestion made for it (enum rp_suggest) */
 	int suggestion;
 	/** the day (since 1970) of the last lookup counted in days */
@@ -269,12 +271,18 @@ struct rp_strtab {
 	size_t mask;
 };
 
+/** a slot of a struct rp_map: a key and its value side by side, one memory access for both */
+struct rp_slot {
+	/** the key; RP_MAP_EMPTY for an empty slot */
+	uint64_t key;
+	/** its value */
+	uint64_t val;
+};
+
 /** a hash map from 64-bit keys to 64-bit values (a set, when the values are not used) */
 struct rp_map {
-	/** keys; RP_MAP_EMPTY for an empty slot */
-	uint64_t* keys;
-	/** values */
-	uint64_t* vals;
+	/** the slots */
+	struct rp_slot* slots;
 	/** entries held */
 	size_t n;
 	/** slots - 1 */
@@ -386,6 +394,14 @@ int rp_take_line(struct rp_report* r, const char* line, size_t len, const char**
 int rp_flush_hour(struct rp_report* r, struct rp_prot* p);
 
 /**
+ * After the last file: count the networks of each typo, and the clients of each protected
+ * name, from the (typo, client) pairs seen.
+ * @param r: the report, its protected names not yet sorted.
+ * @return: 0, or -1 if out of memory.
+ */
+int rp_count_pairs(struct rp_report* r);
+
+/**
  * After the last file: sort protected names and typos by lookups and make the suggestions.
  * @param r: the report.
  * @return: 0, or -1 if out of memory.
@@ -426,6 +442,15 @@ void rp_strtab_free(struct rp_strtab* t);
 uint32_t rp_strtab_find(const struct rp_strtab* t, const char* s);
 
 /**
+ * Find a string without adding it.
+ * @param t: the table.
+ * @param s: the text.
+ * @param n: its length.
+ * @return: its number, or 0 if it is not there.
+ */
+uint32_t rp_strtab_find_n(const struct rp_strtab* t, const char* s, size_t n);
+
+/**
  * Find a key in a map.
  * @param m: the map.
  * @param key: the key (not RP_MAP_EMPTY).
@@ -441,6 +466,14 @@ uint64_t* rp_map_get(const struct rp_map* m, uint64_t key);
  * @return: the value's address (valid until the next addition), or NULL if out of memory.
  */
 uint64_t* rp_map_put(struct rp_map* m, uint64_t key, int* added);
+
+/**
+ * Start loading a key's slot into the cache, for a rp_map_put() or rp_map_get() a little
+ * later (a large map's slots are far from the processor: the lookup would wait for memory).
+ * @param m: the map.
+ * @param key: the key.
+ */
+void rp_map_prefetch(const struct rp_map* m, uint64_t key);
 
 /** Free a map's memory. @param m: the map. */
 void rp_map_free(struct rp_map* m);

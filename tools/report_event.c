@@ -13,12 +13,10 @@
 #define RP_FIELD_MAX 1024
 /** microseconds in an hour */
 #define RP_HOUR_USEC (3600LL * RP_USEC)
-/** the kind in a seen-set key for the clients of a protected name */
-#define RP_SEEN_PROT_CLIENT 7
-/** the kind in a seen-set key for the clients whose MX lookups of its typos were answered */
-#define RP_SEEN_PROT_LEAK 6
-/** the kinds in a seen-set key for a typo: clients, networks, days */
-enum { RP_SEEN_CLIENT = 1, RP_SEEN_NET, RP_SEEN_DAY };
+/** the kinds in a seen-set key for a typo: clients, days */
+enum { RP_SEEN_CLIENT = 1, RP_SEEN_DAY = 3 };
+/** in the value of a (typo, client) pair: an MX lookup of the client was answered (log) */
+#define RP_PAIR_LEAK 1
 
 /** a string value of the line: its bytes between the quotes */
 struct rp_field {
@@ -284,11 +282,16 @@ rp_field_memo(struct rp_report* r, const struct rp_field* f, enum rp_memo_field 
 static int
 rp_count_add(struct rp_typo* t, enum rp_kind kind, uint32_t sid)
 {
-	uint32_t i;
+	uint32_t i = t->hint[kind];
 	struct rp_count* c;
+	if(i < t->ncounts && t->counts[i].sid == sid && t->counts[i].kind == (uint32_t)kind) {
+		t->counts[i].n++;
+		return 0;
+	}
 	for(i = 0; i < t->ncounts; i++)
 		if(t->counts[i].sid == sid && t->counts[i].kind == (uint32_t)kind) {
 			t->counts[i].n++;
+			t->hint[kind] = i;
 			return 0;
 		}
 	if(t->ncounts == t->cap) {
@@ -298,6 +301,7 @@ rp_count_add(struct rp_typo* t, enum rp_kind kind, uint32_t sid)
 		t->counts = c;
 		t->cap = cap;
 	}
+	t->hint[kind] = t->ncounts;
 	c = &t->counts[t->ncounts++];
 	c->kind = (uint32_t)kind;
 	c->sid = sid;
@@ -305,12 +309,19 @@ rp_count_add(struct rp_typo* t, enum rp_kind kind, uint32_t sid)
 	return 0;
 }
 
+/** the key in the seen-set of a value of a typo or protected name */
+static uint64_t
+rp_seen_key(uint64_t owner, unsigned kind, uint32_t value)
+{
+	return (owner << 35) | ((uint64_t)kind << 32) | value;
+}
+
 /** mark a value seen for a typo; returns 1 the first time, 0 after, -1 if out of memory */
 static int
 rp_seen(struct rp_report* r, uint64_t owner, unsigned kind, uint32_t value)
 {
 	int added;
-	if(!rp_map_put(&r->seen, (owner << 35) | ((uint64_t)kind << 32) | value, &added))
+	if(!rp_map_put(&r->seen, rp_seen_key(owner, kind, value), &added))
 		return -1;
 	return added;
 }
@@ -557,15 +568,37 @@ rp_take_edit(struct rp_report* r, struct rp_typo* t, const struct rp_event* e)
 	return 0;
 }
 
-/** count the client of a lookup: its distinct sightings for the typo and protected name */
-static int
-rp_take_client(struct rp_report* r, struct rp_typo* t, uint32_t ti, const struct rp_event* e)
+/**
+ * Start loading the slot of a lookup's (typo, client) pair in the seen-set, far in memory,
+ * when the client is known: it is then ready when rp_take_client() gets to it.
+ * @param r: the report.
+ * @param ti: the typo.
+ * @param e: the event.
+ * @return: the client's address, interned, if it is known; 0 if not (not yet interned).
+ */
+static uint32_t
+rp_prefetch_client(struct rp_report* r, uint32_t ti, const struct rp_event* e)
 {
+	const struct rp_field* f = &e->client_ip;
 	uint32_t ip;
+	if(!f->s || f->esc || f->n == 0 || !(ip = rp_strtab_find_n(&r->strs, f->s, f->n)) ||
+		ip >= r->of_cap || !r->client_of[ip])
+		return 0;
+	rp_map_prefetch(&r->seen, rp_seen_key(ti, RP_SEEN_CLIENT, r->client_of[ip] - 1));
+	return ip;
+}
+
+/** count the client of a lookup (ip: its address interned, 0 if not yet): its distinct
+ * sightings for the typo and protected name */
+static int
+rp_take_client(struct rp_report* r, struct rp_typo* t, uint32_t ti, const struct rp_event* e,
+	uint32_t ip)
+{
 	struct rp_client* c;
 	int64_t ci;
-	int k;
-	if(rp_field_id(r, &e->client_ip, &ip) != 0 || !ip)
+	int added;
+	uint64_t* pair;
+	if(!ip && (rp_field_id(r, &e->client_ip, &ip) != 0 || !ip))
 		return ip ? -1 : 0;
 	if((ci = rp_client_get(r, ip, e)) < 0)
 		return -1;
@@ -581,24 +614,104 @@ rp_take_client(struct rp_report* r, struct rp_typo* t, uint32_t ti, const struct
 	}
 	c = &r->clients[ci];
 	c->lookups++;
-	if(RP_IS(e->action, "log") && RP_IS(e->qtype, "MX") && RP_IS(e->rcode, "NOERROR")) {
-		if((k = rp_seen(r, t->prot, RP_SEEN_PROT_LEAK, (uint32_t)ci)) < 0)
-			return -1;
-		r->prots[t->prot].mx_leak_clients += (uint64_t)k;
-	}
-	if((k = rp_seen(r, ti, RP_SEEN_CLIENT, (uint32_t)ci)) < 0)
+	/* the networks and the clients of the protected name are counted from the pairs at
+	 * the end (rp_count_pairs()): here, one lookup in a large table, not three */
+	if(!(pair = rp_map_put(&r->seen, rp_seen_key(ti, RP_SEEN_CLIENT, (uint32_t)ci), &added)))
 		return -1;
-	if(!k)
-		return 0;
-	t->clients++;
-	if((k = rp_seen(r, t->prot, RP_SEEN_PROT_CLIENT, (uint32_t)ci)) < 0)
+	if(RP_IS(e->action, "log") && RP_IS(e->qtype, "MX") && RP_IS(e->rcode, "NOERROR"))
+		*pair |= RP_PAIR_LEAK;
+	t->clients += (uint64_t)added;
+	return 0;
+}
+
+/**
+ * The clients of each typo, from the seen-set's (typo, client) pairs: a list per typo.
+ * @param r: the report.
+ * @param start: receives the start of each typo's list in *list, ntypos + 1 entries.
+ * @param list: receives the lists: client index << 1 | 1 if the pair has RP_PAIR_LEAK.
+ * @return: 0, or -1 if out of memory (nothing to free then).
+ */
+static int
+rp_pair_lists(const struct rp_report* r, uint32_t** start, uint32_t** list)
+{
+	size_t i, n = 0;
+	uint32_t* at;
+	if(!(*start = calloc((size_t)r->ntypos + 1, sizeof(**start))))
 		return -1;
-	r->prots[t->prot].clients += (uint64_t)k;
-	if(c->net && (k = rp_seen(r, ti, RP_SEEN_NET, c->net)) != 0) {
-		if(k < 0)
-			return -1;
-		t->networks++;
+	for(i = 0; r->seen.slots && i <= r->seen.mask; i++)
+		if(r->seen.slots[i].key != RP_MAP_EMPTY &&
+			((r->seen.slots[i].key >> 32) & 7) == RP_SEEN_CLIENT) {
+			(*start)[(r->seen.slots[i].key >> 35) + 1]++;
+			n++;
+		}
+	for(i = 0; i < r->ntypos; i++)
+		(*start)[i + 1] += (*start)[i];
+	*list = malloc((n ? n : 1) * sizeof(**list));
+	at = malloc(((size_t)r->ntypos + 1) * sizeof(*at));
+	if(!*list || !at) {
+		free(*start);
+		free(*list);
+		free(at);
+		return -1;
 	}
+	memcpy(at, *start, ((size_t)r->ntypos + 1) * sizeof(*at));
+	for(i = 0; r->seen.slots && i <= r->seen.mask; i++) {
+		const struct rp_slot* sl = &r->seen.slots[i];
+		if(sl->key != RP_MAP_EMPTY && ((sl->key >> 32) & 7) == RP_SEEN_CLIENT)
+			(*list)[at[sl->key >> 35]++] = (uint32_t)(sl->key << 1) |
+				(uint32_t)(sl->val & RP_PAIR_LEAK);
+	}
+	free(at);
+	return 0;
+}
+
+int
+rp_count_pairs(struct rp_report* r)
+{
+	uint32_t *start, *list, *net_mark, *client_mark, *leak_mark, i, j, k;
+	if(rp_pair_lists(r, &start, &list) != 0)
+		return -1;
+	/* a mark per network and client: the number + 1 of the last typo or protected name
+	 * that counted it */
+	net_mark = calloc((size_t)r->strs.n + 1, sizeof(*net_mark));
+	client_mark = calloc((size_t)r->nclients + 1, sizeof(*client_mark));
+	leak_mark = calloc((size_t)r->nclients + 1, sizeof(*leak_mark));
+	if(!net_mark || !client_mark || !leak_mark) {
+		free(start);
+		free(list);
+		free(net_mark);
+		free(client_mark);
+		free(leak_mark);
+		return -1;
+	}
+	for(i = 0; i < r->ntypos; i++)
+		for(j = start[i]; j < start[i + 1]; j++) {
+			uint32_t net = r->clients[list[j] >> 1].net;
+			if(net && net_mark[net] != i + 1) {
+				net_mark[net] = i + 1;
+				r->typos[i].networks++;
+			}
+		}
+	for(i = 0; i < r->nprots; i++) {
+		struct rp_prot* p = &r->prots[i];
+		for(k = 0; k < p->ntypos; k++)
+			for(j = start[p->typos[k]]; j < start[p->typos[k] + 1]; j++) {
+				uint32_t ci = list[j] >> 1;
+				if(client_mark[ci] != i + 1) {
+					client_mark[ci] = i + 1;
+					p->clients++;
+				}
+				if((list[j] & RP_PAIR_LEAK) && leak_mark[ci] != i + 1) {
+					leak_mark[ci] = i + 1;
+					p->mx_leak_clients++;
+				}
+			}
+	}
+	free(start);
+	free(list);
+	free(net_mark);
+	free(client_mark);
+	free(leak_mark);
 	return 0;
 }
 
@@ -650,7 +763,7 @@ static int
 rp_take_lookup(struct rp_report* r, const struct rp_event* e, int64_t when)
 {
 	const struct rp_field* tf = e->typo.s ? &e->typo : &e->qname;
-	uint32_t pkey, tkey, day, hour = (uint32_t)(when / RP_HOUR_USEC);
+	uint32_t pkey, tkey, ip, day, hour = (uint32_t)(when / RP_HOUR_USEC);
 	int64_t pi, ti;
 	struct rp_typo* t;
 	struct rp_prot* p;
@@ -660,8 +773,9 @@ rp_take_lookup(struct rp_report* r, const struct rp_event* e, int64_t when)
 		(ti = rp_typo_get(r, (uint32_t)pi, tkey, tf, 1)) < 0)
 		return -1;
 	t = &r->typos[ti];
+	ip = rp_prefetch_client(r, (uint32_t)ti, e);
 	if(rp_take_counts(r, t, e) != 0 || rp_take_edit(r, t, e) != 0 ||
-		rp_take_places(r, t, e) != 0 || rp_take_client(r, t, (uint32_t)ti, e) != 0)
+		rp_take_places(r, t, e) != 0 || rp_take_client(r, t, (uint32_t)ti, e, ip) != 0)
 		return -1;
 	if(when < t->first)
 		t->first = when;

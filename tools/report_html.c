@@ -114,12 +114,12 @@ rp_bars_of(const struct rp_map* m, size_t* n)
 	struct rp_bar* b;
 	size_t i, k = 0;
 	*n = 0;
-	if(!m->keys || m->n == 0 || !(b = calloc(m->n, sizeof(*b))))
+	if(!m->slots || m->n == 0 || !(b = calloc(m->n, sizeof(*b))))
 		return NULL;
 	for(i = 0; i <= m->mask; i++)
-		if(m->keys[i] != RP_MAP_EMPTY) {
-			b[k].sid = (uint32_t)m->keys[i];
-			b[k++].n = m->vals[i];
+		if(m->slots[i].key != RP_MAP_EMPTY) {
+			b[k].sid = (uint32_t)m->slots[i].key;
+			b[k++].n = m->slots[i].val;
 		}
 	qsort(b, k, sizeof(*b), &rp_bar_cmp);
 	*n = k;
@@ -266,14 +266,15 @@ rp_timechart(FILE* f, const struct rp_report* r)
 	points = (size_t)((hours + step_h - 1) / step_h);
 	if(!(v = calloc(points * (RP_LINES + 1), sizeof(*v))))
 		return -1;
-	for(i = 0; r->hours.keys && i <= r->hours.mask; i++) {
-		uint32_t name = (uint32_t)(r->hours.keys[i] >> 32);
-		int64_t h = (int64_t)(r->hours.keys[i] & 0xffffffffu) - from_h;
-		if(r->hours.keys[i] == RP_MAP_EMPTY || h < 0 || (size_t)(h / step_h) >= points)
+	for(i = 0; r->hours.slots && i <= r->hours.mask; i++) {
+		const struct rp_slot* sl = &r->hours.slots[i];
+		uint32_t name = (uint32_t)(sl->key >> 32);
+		int64_t h = (int64_t)(sl->key & 0xffffffffu) - from_h;
+		if(sl->key == RP_MAP_EMPTY || h < 0 || (size_t)(h / step_h) >= points)
 			continue;
 		for(p = 0; p < lines && r->prots[p].name != name; p++)
 			;
-		v[(size_t)p * points + (size_t)(h / step_h)] += r->hours.vals[i];
+		v[(size_t)p * points + (size_t)(h / step_h)] += sl->val;
 	}
 	for(i = 0; i < points * (RP_LINES + 1); i++)
 		if(v[i] > top)

@@ -11,17 +11,22 @@
 /** slots in a new table */
 #define RP_SLOTS_MIN 1024
 
-/** FNV-1a over a string, 32 bits */
+/** hash a string, 32 bits: eight bytes at a time, each word mixed in by a multiplication
+ * (the names and addresses it sees are short: a byte at a time was the cost) */
 static uint32_t
 rp_hash_str(const char* s, size_t n)
 {
-	uint32_t h = 2166136261u;
+	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n, w;
 	size_t i;
-	for(i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 16777619u;
+	for(; n >= 8; s += 8, n -= 8) {
+		memcpy(&w, s, 8);
+		h = (h ^ w) * 0xbf58476d1ce4e5b9ULL;
+		h ^= h >> 29;
 	}
-	return h;
+	for(w = 0, i = 0; i < n; i++)
+		w |= (uint64_t)(unsigned char)s[i] << (8 * i);
+	h = (h ^ w) * 0x94d049bb133111ebULL;
+	return (uint32_t)(h ^ (h >> 32));
 }
 
 /** mix a 64-bit key (splitmix64's finaliser) */
@@ -119,7 +124,7 @@ rp_intern(struct rp_strtab* t, const char* s, size_t n)
 	if((!t->slots || (size_t)t->n * 2 > t->mask) && rp_strtab_grow(t) != 0)
 		return 0;
 	for(i = h & t->mask; (id = t->slots[i]) != 0; i = (i + 1) & t->mask)
-		if(t->hashes[i] == h && t->len[id] == n && memcmp(t->str[id], s, n) == 0)
+		if(t->hashes[i] == h && t->len[id] == n && rp_same(t->str[id], s, n))
 			return id;
 	if(rp_strtab_room(t) != 0 || !(c = rp_strtab_store(t, s, n)))
 		return 0;
@@ -134,12 +139,18 @@ rp_intern(struct rp_strtab* t, const char* s, size_t n)
 uint32_t
 rp_strtab_find(const struct rp_strtab* t, const char* s)
 {
-	size_t n = strlen(s), i;
+	return rp_strtab_find_n(t, s, strlen(s));
+}
+
+uint32_t
+rp_strtab_find_n(const struct rp_strtab* t, const char* s, size_t n)
+{
+	size_t i;
 	uint32_t h = rp_hash_str(s, n), id;
 	if(!t->slots)
 		return 0;
 	for(i = h & t->mask; (id = t->slots[i]) != 0; i = (i + 1) & t->mask)
-		if(t->hashes[i] == h && t->len[id] == n && memcmp(t->str[id], s, n) == 0)
+		if(t->hashes[i] == h && t->len[id] == n && rp_same(t->str[id], s, n))
 			return id;
 	return 0;
 }
@@ -162,11 +173,11 @@ uint64_t*
 rp_map_get(const struct rp_map* m, uint64_t key)
 {
 	size_t i;
-	if(!m->keys)
+	if(!m->slots)
 		return NULL;
-	for(i = rp_hash64(key) & m->mask; m->keys[i] != RP_MAP_EMPTY; i = (i + 1) & m->mask)
-		if(m->keys[i] == key)
-			return &m->vals[i];
+	for(i = rp_hash64(key) & m->mask; m->slots[i].key != RP_MAP_EMPTY; i = (i + 1) & m->mask)
+		if(m->slots[i].key == key)
+			return &m->slots[i].val;
 	return NULL;
 }
 
@@ -174,28 +185,22 @@ rp_map_get(const struct rp_map* m, uint64_t key)
 static int
 rp_map_grow(struct rp_map* m)
 {
-	size_t size = m->keys ? (m->mask + 1) * 2 : RP_SLOTS_MIN, i, j;
-	uint64_t* keys = malloc(size * sizeof(*keys));
-	uint64_t* vals = malloc(size * sizeof(*vals));
-	if(!keys || !vals) {
-		free(keys);
-		free(vals);
+	size_t size = m->slots ? (m->mask + 1) * 2 : RP_SLOTS_MIN, i, j;
+	struct rp_slot* slots = malloc(size * sizeof(*slots));
+	if(!slots)
 		return -1;
-	}
-	memset(keys, 0xff, size * sizeof(*keys));
-	for(i = 0; m->keys && i <= m->mask; i++) {
-		if(m->keys[i] == RP_MAP_EMPTY)
+	for(i = 0; i < size; i++)
+		slots[i].key = RP_MAP_EMPTY;
+	for(i = 0; m->slots && i <= m->mask; i++) {
+		if(m->slots[i].key == RP_MAP_EMPTY)
 			continue;
-		for(j = rp_hash64(m->keys[i]) & (size - 1); keys[j] != RP_MAP_EMPTY;
+		for(j = rp_hash64(m->slots[i].key) & (size - 1); slots[j].key != RP_MAP_EMPTY;
 			j = (j + 1) & (size - 1))
 			;
-		keys[j] = m->keys[i];
-		vals[j] = m->vals[i];
+		slots[j] = m->slots[i];
 	}
-	free(m->keys);
-	free(m->vals);
-	m->keys = keys;
-	m->vals = vals;
+	free(m->slots);
+	m->slots = slots;
 	m->mask = size - 1;
 	return 0;
 }
@@ -204,26 +209,32 @@ uint64_t*
 rp_map_put(struct rp_map* m, uint64_t key, int* added)
 {
 	size_t i;
-	if((!m->keys || m->n * 2 > m->mask) && rp_map_grow(m) != 0)
+	if((!m->slots || m->n * 2 > m->mask) && rp_map_grow(m) != 0)
 		return NULL;
-	for(i = rp_hash64(key) & m->mask; m->keys[i] != RP_MAP_EMPTY; i = (i + 1) & m->mask)
-		if(m->keys[i] == key) {
+	for(i = rp_hash64(key) & m->mask; m->slots[i].key != RP_MAP_EMPTY; i = (i + 1) & m->mask)
+		if(m->slots[i].key == key) {
 			if(added)
 				*added = 0;
-			return &m->vals[i];
+			return &m->slots[i].val;
 		}
-	m->keys[i] = key;
-	m->vals[i] = 0;
+	m->slots[i].key = key;
+	m->slots[i].val = 0;
 	m->n++;
 	if(added)
 		*added = 1;
-	return &m->vals[i];
+	return &m->slots[i].val;
+}
+
+void
+rp_map_prefetch(const struct rp_map* m, uint64_t key)
+{
+	if(m->slots)
+		__builtin_prefetch(&m->slots[rp_hash64(key) & m->mask]);
 }
 
 void
 rp_map_free(struct rp_map* m)
 {
-	free(m->keys);
-	free(m->vals);
+	free(m->slots);
 	memset(m, 0, sizeof(*m));
 }
