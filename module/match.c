@@ -107,8 +107,8 @@ struct tg_query {
 	size_t typo_label;
 	/** its edit, found not yet filled in */
 	struct tg_edit edit;
-	/** 1 to count skeletons (TG_PASS_SKELETONS), 0 to count names */
-	int skeletons;
+	/** the pass: which records count */
+	enum tg_pass pass;
 	/** matching names: 1 if the text is equal to, or one edit from, a skeleton that is
 	 * not also a name */
 	int skeleton_near;
@@ -116,7 +116,8 @@ struct tg_query {
 
 /**
  * Whether a record counts in the query's pass: names count when matching names, skeletons
- * and the protected names that are their own skeleton when matching skeletons.
+ * and the protected names that are their own skeleton when matching skeletons, loose forms
+ * when matching loose forms.
  * @param q: the query.
  * @param r: the record.
  * @return: 1 if it counts.
@@ -124,7 +125,11 @@ struct tg_query {
 static inline int
 tg_counts(const struct tg_query* q, const struct tg_rec* r)
 {
-	return q->skeletons ? (r->flags & TG_REC_PASSES) != 0 : !(r->flags & TG_REC_SKELETON);
+	if(q->pass == TG_PASS_NAMES)
+		return !(r->flags & (TG_REC_SKELETON | TG_REC_LOOSE_ONLY));
+	if(q->pass == TG_PASS_SKELETONS)
+		return (r->flags & TG_REC_PASSES) != 0;
+	return (r->flags & TG_REC_LOOSE) != 0;
 }
 
 /**
@@ -177,7 +182,8 @@ tg_osa1(const uint8_t* p, size_t lp, const uint8_t* s, size_t ls, struct tg_edit
 }
 
 /**
- * Weigh a protected name as the typo answer, against the best so far.
+ * Weigh a protected name as the typo answer, against the best so far; none in the loose
+ * pass, where only equal forms count.
  * @param q: the query.
  * @param label: label index of the suffix.
  * @param r: the protected name.
@@ -189,7 +195,8 @@ tg_consider_typo(struct tg_query* q, size_t label, const struct tg_rec* r)
 	size_t a = q->name->label_off[label], ls = q->name->len - a;
 	struct tg_edit e;
 
-	if(b && (r->len < b->len || (r->len == b->len && label > q->typo_label)))
+	if(q->pass == TG_PASS_LOOSE ||
+		(b && (r->len < b->len || (r->len == b->len && label > q->typo_label))))
 		return;
 	if(!tg_osa1(r->text, r->len, q->name->text + a, ls, &e))
 		return;
@@ -543,7 +550,7 @@ tg_matcher_match_pass(const struct tg_matcher* m, const struct tg_name* name,
 
 	if(!m->finished || name->labels == 0 || name->len == 0)
 		return TG_VERDICT_NONE;
-	q.skeletons = pass == TG_PASS_SKELETONS;
+	q.pass = pass;
 	q.skeleton_near = 0;
 	q.m = m;
 	q.name = name;
@@ -555,6 +562,7 @@ tg_matcher_match_pass(const struct tg_matcher* m, const struct tg_name* name,
 		tg_keys_suffix(&q, k);
 	tg_run_keys(&q);
 	out->lookalike = 0;
+	out->loose = 0;
 	out->skeleton_near = q.skeleton_near;
 	if(q.exact) {
 		out->id = q.exact->id;

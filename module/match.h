@@ -61,12 +61,16 @@ struct tg_match {
 	struct tg_edit edit;
 	/** 1 for a lookalike: S's skeleton is P's, or one edit from it (see lookalike.h) */
 	int lookalike;
+	/** 1 for a lookalike found through the loose fold: the loose form of S's skeleton is
+	 * that of P's skeleton (tg_look_loose()); skeleton is then S's loose form */
+	int loose;
 	/** set by every match: 1 if, matching names, the text of the name was found equal to,
 	 * or one edit from, the skeleton of a protected name that is not its own skeleton
 	 * ("doud.com", the skeleton of "cloud.com"): its skeleton pass may find a lookalike */
 	int skeleton_near;
 	/** for a lookalike: S's skeleton as compared, presentation form (\DDD escapes, so
-	 * ASCII), NUL-terminated; set by tg_policy_match() */
+	 * ASCII), NUL-terminated, "loose:" before it when loose is set; set by
+	 * tg_policy_match() */
 	char skeleton[TG_PRESENT_MAX];
 	/** for a lookalike of a name with a label in Unicode ("xn--"): the name's Unicode form,
 	 * UTF-8 (see tg_look_unicode()), NUL-terminated; else "" */
@@ -115,16 +119,20 @@ enum tg_err tg_matcher_add_protected(struct tg_matcher* m, const struct tg_name*
 #define TG_AS_NAME 1u
 /** tg_matcher_add_protected_as(): the name counts when matching skeletons */
 #define TG_AS_SKELETON 2u
+/** tg_matcher_add_protected_as(): the name counts when matching loose forms of skeletons */
+#define TG_AS_LOOSE 4u
 
 /**
- * Add a protected name for one pass or both: as a name (what tg_matcher_add_protected()
+ * Add a protected name for one pass or more: as a name (what tg_matcher_add_protected()
  * does), as a skeleton (the skeleton of a protected name that is not its own, with that
- * name's id), or both (a name that is its own skeleton). Records of the same text in
- * different passes are all kept.
+ * name's id), or both (a name that is its own skeleton); and as a loose form
+ * (tg_look_loose()), alone or with the others when the text is its own loose form (a loose
+ * form alone is filed by its text only, as it is matched only when equal). Records of the
+ * same text in different passes are all kept.
  * @param m: a matcher not yet finished.
- * @param name: the name or skeleton; copied.
+ * @param name: the name, skeleton or loose form; copied.
  * @param id: the caller's number for it.
- * @param as: TG_AS_NAME, TG_AS_SKELETON, or both.
+ * @param as: TG_AS_NAME, TG_AS_SKELETON, both; or TG_AS_LOOSE, alone or with them.
  * @return: as tg_matcher_add_protected().
  */
 enum tg_err tg_matcher_add_protected_as(struct tg_matcher* m, const struct tg_name* name,
@@ -170,7 +178,11 @@ enum tg_pass {
 	TG_PASS_NAMES = 0,
 	/** the names added as skeletons, to match the skeleton of a query; allowed names do
 	 * not count */
-	TG_PASS_SKELETONS
+	TG_PASS_SKELETONS,
+	/** the names added as loose forms, to match the loose form of a query's skeleton:
+	 * only a suffix equal to one counts (PROTECTED; never a TYPO); allowed names do not
+	 * count */
+	TG_PASS_LOOSE
 };
 
 /**
@@ -180,7 +192,7 @@ enum tg_pass {
  * @param m: a finished matcher.
  * @param name: the query name, or its skeleton.
  * @param pass: which records count.
- * @param out: as for tg_matcher_match(); out->lookalike is set to 0, and
+ * @param out: as for tg_matcher_match(); out->lookalike and out->loose are set to 0, and
  *	out->skeleton_near.
  * @return: the verdict.
  */

@@ -348,7 +348,9 @@ tg_wait_small(struct tg_matcher* m, uint64_t key)
 /**
  * Hash a name just added and keep its keys: the key of its text, of its deletions if it is
  * protected, and its keys of the small filter (its first label if it is protected, its
- * proper suffixes). Done as names come, so that a caller can overlap it with reading them.
+ * proper suffixes). A loose form that is nothing else is matched only when equal: it has
+ * neither deletions nor a first label. Done as names come, so that a caller can overlap it
+ * with reading them.
  * @param m: the matcher.
  * @param r: the name's record.
  * @param off: its offset in the arena.
@@ -360,19 +362,20 @@ tg_gather(struct tg_matcher* m, const struct tg_rec* r, uint32_t off)
 	uint64_t pu[TG_TEXT_MAX], pv[TG_TEXT_MAX];
 	const uint8_t* dot = memchr(r->text, '.', r->len);
 	int prot = !(r->flags & TG_REC_ALLOWED), ok = 1;
+	int edits = prot && !(r->flags & TG_REC_LOOSE_ONLY);
 	size_t i;
 
 	tg_prefix(m->tab, r->text, 0, r->len, pu, pv);
 	ok &= tg_wait(m->wait_names, TG_KEY_WHOLE(pu, 0, r->len), off |
 		(prot ? TG_KIND_PROTECTED : TG_KIND_ALLOWED), TG_WHOLE);
 	m->nwait_names++;
-	for(i = 0; prot && ok && i < r->len; i++)
+	for(i = 0; edits && ok && i < r->len; i++)
 		ok &= tg_wait(m->wait_dels, TG_KEY_DEL(pu, pv, 0, i, r->len),
 			off | TG_KIND_DELETION, i);
-	m->nwait_dels += prot ? r->len : 0;
+	m->nwait_dels += edits ? r->len : 0;
 	if(!dot)
 		return ok;
-	if(prot)
+	if(edits)
 		ok &= tg_wait_small(m, tg_head_key(m, r->text, (size_t)(dot - r->text)));
 	for(i = (size_t)(dot - r->text); ok && i < r->len; i++)
 		if(r->text[i] == '.')
@@ -439,10 +442,14 @@ tg_matcher_add_protected_as(struct tg_matcher* m, const struct tg_name* name, ui
 {
 	if(name->labels == 0 || name->len == 0 || name->len >= TG_TEXT_MAX - 1)
 		return TG_ERR_NAME;
-	if(memchr(name->text, TG_TEXT_ODD, name->len) || !(as & (TG_AS_NAME | TG_AS_SKELETON)))
+	if(memchr(name->text, TG_TEXT_ODD, name->len) ||
+		!(as & (TG_AS_NAME | TG_AS_SKELETON | TG_AS_LOOSE)))
 		return TG_ERR_NAME;
-	return tg_rec_add(m, name, id, !(as & TG_AS_SKELETON) ? 0 :
-		(as & TG_AS_NAME) ? TG_REC_LOOKALIKE : TG_REC_SKELETON);
+	if(!(as & (TG_AS_NAME | TG_AS_SKELETON)))
+		return tg_rec_add(m, name, id, TG_REC_LOOSE | TG_REC_LOOSE_ONLY);
+	return tg_rec_add(m, name, id, (!(as & TG_AS_SKELETON) ? 0u :
+		(as & TG_AS_NAME) ? TG_REC_LOOKALIKE : TG_REC_SKELETON) |
+		((as & TG_AS_LOOSE) ? TG_REC_LOOSE : 0u));
 }
 
 enum tg_err
@@ -558,7 +565,7 @@ tg_insert(struct tg_matcher* m, uint64_t key, uint32_t ref, uint8_t del, size_t 
 			/* a name and a skeleton of one text are both kept: they count in
 			 * different passes */
 			o = tg_rec_at(m, m->slots[i].ref);
-			if((o->flags & TG_REC_PASSES) == (r->flags & TG_REC_PASSES) &&
+			if((o->flags & TG_REC_ALL_PASSES) == (r->flags & TG_REC_ALL_PASSES) &&
 				o->len == r->len && memcmp(o->text, r->text, r->len) == 0) {
 				r->flags |= TG_REC_DUPLICATE;
 				return TG_PUT_DUPLICATE;

@@ -26,6 +26,15 @@
 #define TG_REC_LOOKALIKE 8u
 /** the record flags that say in which pass a record counts */
 #define TG_REC_PASSES (TG_REC_SKELETON | TG_REC_LOOKALIKE)
+/** record flag: the loose form of a protected name's skeleton (tg_look_loose()), counted when
+ * matching loose forms; with TG_REC_LOOSE_ONLY, or on a record that counts in other passes
+ * when its text is its own loose form */
+#define TG_REC_LOOSE 16u
+/** record flag: a loose form that is no name and no skeleton, counted only when matching
+ * loose forms */
+#define TG_REC_LOOSE_ONLY 32u
+/** the record flags that say in which passes a record counts, all of them */
+#define TG_REC_ALL_PASSES (TG_REC_PASSES | TG_REC_LOOSE | TG_REC_LOOSE_ONLY)
 /** byte values a key's character can take */
 #define TG_BYTES 256
 /** table entries a key's search starts in: one cache line */

@@ -98,7 +98,7 @@ static struct tg_rule rule_army = {
 
 /** the typo army.ml of army.mil: 'i' at offset 6 deleted */
 static const struct tg_match match_army = {
-	0, 0, { TG_EDIT_DELETION, 6, { 'i', 0 }, 1, { 0, 0 }, 0 }, 0, 0, "", ""
+	0, 0, { TG_EDIT_DELETION, 6, { 'i', 0 }, 1, { 0, 0 }, 0 }, 0, 0, 0, "", ""
 };
 
 /** make a name from presentation format, failing the test if it does not parse */
@@ -565,12 +565,12 @@ test_edit_dots(void)
 {
 	/* army.mil -> ar.my.mil: a separator inserted at offset 2 of "army.mil" */
 	struct tg_match ins = { 0, 0, { TG_EDIT_INSERTION, 2, { 0, 0 }, 0, { '.', 0 }, 1 },
-		0, 0, "", "" };
+		0, 0, 0, "", "" };
 	/* army.mil -> ar\.my.mil: a label byte '.' inserted at offset 2 */
 	struct tg_match lab = ins;
 	/* army.mil -> armymil: the separator deleted */
 	struct tg_match del = { 0, 0, { TG_EDIT_DELETION, 4, { '.', 0 }, 1, { 0, 0 }, 0 },
-		0, 0, "", "" };
+		0, 0, 0, "", "" };
 	struct tg_name q;
 	struct tg_event ev;
 	struct json_object* o;
@@ -812,7 +812,7 @@ check_verdict(const char* name, enum tg_verdict v, const struct tg_match* m)
 static void
 test_check(void)
 {
-	struct tg_match m = match_army, a = { 1, 0, { 0, 0, { 0 }, 0, { 0 }, 0 }, 0, 0, "", "" };
+	struct tg_match m = match_army, a = { 1, 0, { 0, 0, { 0 }, 0, { 0 }, 0 }, 0, 0, 0, "", "" };
 	char buf[64];
 	struct json_object* o;
 	m.typo_label = 1;

@@ -877,6 +877,87 @@ test_variants(void)
 	free(s.v);
 }
 
+/**
+ * Match a name in one pass.
+ * @param m: the matcher.
+ * @param str: the name.
+ * @param pass: the pass.
+ * @param out: receives the match.
+ * @return: the verdict; -1 if the name does not parse.
+ */
+static int
+pass_match(const struct tg_matcher* m, const char* str, enum tg_pass pass, struct tg_match* out)
+{
+	struct tg_name n;
+	memset(out, 0, sizeof(*out));
+	if(tg_name_from_str(&n, str, NULL, NULL) != TG_OK)
+		return -1;
+	return (int)tg_matcher_match_pass(m, &n, pass, out);
+}
+
+/** records of one pass or more: a loose form counts in the loose pass only, and only equal */
+static void
+test_passes(void)
+{
+	static const struct {
+		/** the name */
+		const char* name;
+		/** the passes it is added for */
+		unsigned as;
+	} adds[] = {
+		{ "army.mil", TG_AS_NAME },
+		{ "annny.nnl", TG_AS_LOOSE },
+		{ "navy.mil", TG_AS_NAME | TG_AS_SKELETON | TG_AS_LOOSE },
+		{ "doud.com", TG_AS_SKELETON },
+	};
+	static const struct {
+		/** the query */
+		const char* query;
+		/** the pass */
+		enum tg_pass pass;
+		/** the verdict */
+		enum tg_verdict v;
+		/** the id, for PROTECTED and TYPO */
+		uint32_t id;
+	} cases[] = {
+		{ "annny.nnl", TG_PASS_NAMES, TG_VERDICT_NONE, 0 },
+		{ "annny.nnl", TG_PASS_SKELETONS, TG_VERDICT_NONE, 0 },
+		{ "annny.nnl", TG_PASS_LOOSE, TG_VERDICT_PROTECTED, 1 },
+		{ "www.annny.nnl", TG_PASS_LOOSE, TG_VERDICT_PROTECTED, 1 },
+		{ "annnyy.nnl", TG_PASS_LOOSE, TG_VERDICT_NONE, 0 },
+		{ "annnyy.nnl", TG_PASS_NAMES, TG_VERDICT_NONE, 0 },
+		{ "army.mil", TG_PASS_LOOSE, TG_VERDICT_NONE, 0 },
+		{ "army.mil", TG_PASS_NAMES, TG_VERDICT_PROTECTED, 0 },
+		{ "navy.mil", TG_PASS_LOOSE, TG_VERDICT_PROTECTED, 2 },
+		{ "navyy.mil", TG_PASS_LOOSE, TG_VERDICT_NONE, 0 },
+		{ "navyy.mil", TG_PASS_NAMES, TG_VERDICT_TYPO, 2 },
+		{ "navyy.mil", TG_PASS_SKELETONS, TG_VERDICT_TYPO, 2 },
+		{ "doud.com", TG_PASS_LOOSE, TG_VERDICT_NONE, 0 },
+		{ "doud.com", TG_PASS_SKELETONS, TG_VERDICT_PROTECTED, 3 },
+	};
+	struct tg_matcher* m = tg_matcher_new(8);
+	struct tg_match out;
+	struct tg_name n;
+	size_t i;
+	int v;
+
+	if(!ok(m != NULL, "passes: matcher made"))
+		return;
+	for(i = 0; i < sizeof(adds) / sizeof(adds[0]); i++)
+		if(tg_name_from_str(&n, adds[i].name, NULL, NULL) != TG_OK ||
+			tg_matcher_add_protected_as(m, &n, (uint32_t)i, adds[i].as) != TG_OK)
+			ok(0, "passes: %s added", adds[i].name);
+	ok(tg_matcher_finish(m) == TG_OK, "passes: matcher built");
+	for(i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		v = pass_match(m, cases[i].query, cases[i].pass, &out);
+		if(is_int(v, (int)cases[i].v, "passes: %s in pass %d", cases[i].query,
+			(int)cases[i].pass) && v != TG_VERDICT_NONE)
+			is_int(out.id, cases[i].id, "passes: %s in pass %d: id", cases[i].query,
+				(int)cases[i].pass);
+	}
+	tg_matcher_free(m);
+}
+
 int
 main(void)
 {
@@ -886,6 +967,7 @@ main(void)
 	test_add_errors();
 	test_nul_found();
 	test_empty();
+	test_passes();
 	test_variants();
 	test_random();
 	test_long_names();
