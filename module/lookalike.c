@@ -506,12 +506,13 @@ tg_look_unicode_skeleton(const struct tg_look* lk, const UChar* u, int32_t n, ui
  * @param in: the label's comparison text.
  * @param len: its length.
  * @param out: receives it, TG_LOOK_LABEL_MAX of room.
+ * @param unicode: set to 1 if the label was turned into Unicode and given its skeleton.
  * @param counts: counters, or NULL.
  * @return: its length (0 for an empty one).
  */
 static size_t
 tg_look_label(const struct tg_look* lk, const uint8_t* in, size_t len, uint8_t* out,
-	struct tg_look_counts* counts)
+	int* unicode, struct tg_look_counts* counts)
 {
 	UChar u[TG_LOOK_U16];
 	int32_t n;
@@ -535,6 +536,7 @@ tg_look_label(const struct tg_look* lk, const uint8_t* in, size_t len, uint8_t* 
 		memcpy(out, in, len);
 		return len;
 	}
+	*unicode = 1;
 	if(counts) {
 		atomic_fetch_add_explicit(&counts->decoded, 1, memory_order_relaxed);
 		if(tg_look_mixed(u, n))
@@ -543,19 +545,109 @@ tg_look_label(const struct tg_look* lk, const uint8_t* in, size_t len, uint8_t* 
 	return (size_t)k;
 }
 
+/*
+ * The loose fold: letters that dnstwist writes with other ASCII letters, where UTS #39 sees no
+ * confusable, each put in one form, so that "arnny" (m as nn, after "rn" read as m), "qoogle"
+ * and "w1k1pedia" fold as "army", "google" and "wikipedia" do. Strokes and humps are counted:
+ * "m" is two humps, "nn"; "r" half of one, "n", so that "rr", "rn" and "nn" are "nn" too; "i"
+ * is "l" (as "1" and "|" already are); "k" is "l" and "c", and a run of "l" is one "l", so
+ * that "lc", "lk", "ik" and "k" agree; "q" is "g". Ordinary words fold onto others' skeletons
+ * ("connect", "mirror", "click"): it is used for names with a label in Unicode only.
+ */
+
+/** A byte of a skeleton and what it is in the loose fold. */
+struct tg_look_loosen {
+	/** the skeleton byte */
+	uint8_t c;
+	/** what it is written as, one or two bytes, NUL-terminated */
+	char as[3];
+};
+
+/** the loose fold's table; bytes not in it stay as they are */
+static const struct tg_look_loosen tg_look_loose_table[] = {
+	{ 'i', "l" },	/* i, l, 1, |: one stroke */
+	{ 'k', "lc" },	/* k, lc, lk, ik */
+	{ 'm', "nn" },	/* m, rn, nn, rr: two humps */
+	{ 'q', "g" },	/* q, g */
+	{ 'r', "n" },	/* r: a hump, so that rr and rn are nn */
+};
+
+/**
+ * What a byte of a skeleton is in the loose fold.
+ * @param c: the byte.
+ * @return: its loose form, static; NULL for the byte itself.
+ */
+static const char*
+tg_look_loose_of(uint8_t c)
+{
+	size_t i;
+
+	for(i = 0; i < sizeof(tg_look_loose_table) / sizeof(tg_look_loose_table[0]); i++)
+		if(tg_look_loose_table[i].c == c)
+			return tg_look_loose_table[i].as;
+	return NULL;
+}
+
+/**
+ * Append one byte of a loose label: an "l" after an "l" is left out.
+ * @param out: the name so far.
+ * @param c: the byte.
+ * @param start: offset of the label's first byte in out.
+ * @return: 0, or -1 if the name is full.
+ */
+static int
+tg_look_loose_put(struct tg_name* out, uint8_t c, size_t start)
+{
+	if(c == 'l' && out->len > start && out->text[out->len - 1] == 'l')
+		return 0;
+	if(out->len + 1 > TG_TEXT_MAX - 2)
+		return -1;
+	out->text[out->len++] = c;
+	return 0;
+}
+
+enum tg_err
+tg_look_loose(const struct tg_name* sk, struct tg_name* out)
+{
+	size_t i, j, e;
+	const char* as;
+	uint8_t c;
+
+	out->len = 0;
+	out->labels = 0;
+	for(i = 0; i < sk->labels; i++) {
+		e = i + 1 < sk->labels ? (size_t)sk->label_off[i + 1] - 1 : sk->len;
+		if(i > 0 && tg_look_loose_put(out, '.', out->len) < 0)
+			return TG_ERR_LIMIT;
+		out->label_off[out->labels++] = (uint8_t)out->len;
+		for(j = sk->label_off[i]; j < e; j++) {
+			c = sk->text[j];
+			as = tg_look_loose_of(c);
+			if(tg_look_loose_put(out, as ? (uint8_t)as[0] : c, out->label_off[i]) < 0 ||
+				(as && as[1] && tg_look_loose_put(out, (uint8_t)as[1],
+				out->label_off[i]) < 0))
+				return TG_ERR_LIMIT;
+		}
+	}
+	out->text[out->len] = 0;
+	memcpy(out->orig, out->text, out->len + 1);
+	return TG_OK;
+}
+
 enum tg_err
 tg_look_skeleton(const struct tg_look* lk, const struct tg_name* name, struct tg_name* out,
-	size_t* skipped, struct tg_look_counts* counts)
+	size_t* skipped, int* unicode, struct tg_look_counts* counts)
 {
 	uint8_t lab[TG_LABELS_MAX][TG_LOOK_LABEL_MAX];
 	size_t len[TG_LABELS_MAX], i, a, e, first = 0, total = 0;
+	int uni = 0;
 
 	if(name->labels == 0)
 		return TG_ERR_NAME;
 	for(i = 0; i < name->labels; i++) {
 		a = name->label_off[i];
 		e = i + 1 < name->labels ? (size_t)name->label_off[i + 1] - 1 : name->len;
-		len[i] = tg_look_label(lk, name->text + a, e - a, lab[i], counts);
+		len[i] = tg_look_label(lk, name->text + a, e - a, lab[i], &uni, counts);
 		if(len[i] == 0) {
 			lab[i][0] = TG_TEXT_ODD;
 			len[i] = 1;
@@ -585,6 +677,8 @@ tg_look_skeleton(const struct tg_look* lk, const struct tg_name* name, struct tg
 	memcpy(out->orig, out->text, out->len + 1);
 	if(skipped)
 		*skipped = first;
+	if(unicode)
+		*unicode = uni;
 	return TG_OK;
 }
 

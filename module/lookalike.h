@@ -89,11 +89,26 @@ int tg_look_maybe(const struct tg_name* name);
  * @param name: the name.
  * @param out: receives the skeleton.
  * @param skipped: receives the number of leftmost labels dropped; may be NULL.
+ * @param unicode: receives 1 if a label was turned into Unicode and given its skeleton (an
+ *	"xn--" label that decodes, or a UTF-8 one), else 0; may be NULL.
  * @param counts: counters to add to, or NULL.
  * @return: TG_OK, or TG_ERR_NAME for the root.
  */
 enum tg_err tg_look_skeleton(const struct tg_look* lk, const struct tg_name* name,
-	struct tg_name* out, size_t* skipped, struct tg_look_counts* counts);
+	struct tg_name* out, size_t* skipped, int* unicode, struct tg_look_counts* counts);
+
+/**
+ * The loose fold of a skeleton: letters dnstwist writes with other ASCII letters that UTS #39
+ * does not take as confusables put in one form, byte by byte (bytes >= 0x80 and TG_TEXT_ODD
+ * stay): "m" is "nn", "r" is "n" (so "rr", "rn", "nn" and "m" agree), "i" is "l", "k" is "lc",
+ * "q" is "g", and a run of "l" in a label is one "l". "army.mil" is "annny.nnl",
+ * "wikipedia.org" "wlclpedla.ong". Much looser than the skeleton: ordinary ASCII words fold
+ * onto each other, so it is for names with a label in Unicode only (tg_policy_match()).
+ * @param sk: a skeleton, from tg_look_skeleton().
+ * @param out: receives the loose form, its labels the skeleton's.
+ * @return: TG_OK, or TG_ERR_LIMIT if it would be too long for a name.
+ */
+enum tg_err tg_look_loose(const struct tg_name* sk, struct tg_name* out);
 
 /**
  * The skeleton of one ASCII label by the rules above, without ICU: what tg_look_skeleton()

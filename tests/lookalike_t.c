@@ -37,7 +37,7 @@ skel(const struct tg_look* lk, const char* str, char* out, struct tg_look_counts
 	struct tg_name n, s;
 	out[0] = 0;
 	if(tg_name_from_str(&n, str, NULL, NULL) != TG_OK ||
-		tg_look_skeleton(lk, &n, &s, NULL, c) != TG_OK)
+		tg_look_skeleton(lk, &n, &s, NULL, NULL, c) != TG_OK)
 		return 0;
 	tg_name_present(out, &s, 0);
 	return 1;
@@ -151,7 +151,7 @@ test_hostile(const struct tg_look* lk, const struct tg_policy* p)
 			ok(0, "%s parses", names[i]);
 			continue;
 		}
-		if(tg_look_skeleton(lk, &n, &s, NULL, &c) != TG_OK || s.labels != n.labels ||
+		if(tg_look_skeleton(lk, &n, &s, NULL, NULL, &c) != TG_OK || s.labels != n.labels ||
 			s.len == 0 || s.len > TG_TEXT_MAX - 2)
 			bad++;
 		memset(&m, 0, sizeof(m));
@@ -180,7 +180,7 @@ test_long(const struct tg_look* lk)
 	 * sixteen of them do not fit a label */
 	ok(tg_name_from_str(&n, "xn--np6baaaaaaaaaaaaaaa.com", NULL, NULL) == TG_OK,
 		"long label parses");
-	ok(tg_look_skeleton(lk, &n, &s, &skipped, &c) == TG_OK, "long label: a skeleton");
+	ok(tg_look_skeleton(lk, &n, &s, &skipped, NULL, &c) == TG_OK, "long label: a skeleton");
 	is_str((const char*)s.text, "xn--np6baaaaaaaaaaaaaaa.com", "long label: kept as it is");
 	is_int(atomic_load(&c.toolong), 1, "long label: counted");
 	/* ten of them fit a label, but not two such labels in a name */
@@ -189,7 +189,7 @@ test_long(const struct tg_look* lk)
 		strcat(name, "xn--np6baaaaaaaaa.");
 	strcat(name, "army.mil");
 	ok(tg_name_from_str(&n, name, NULL, NULL) == TG_OK, "long name parses");
-	ok(tg_look_skeleton(lk, &n, &s, &skipped, &c) == TG_OK, "long name: a skeleton");
+	ok(tg_look_skeleton(lk, &n, &s, &skipped, NULL, &c) == TG_OK, "long name: a skeleton");
 	is_int(skipped, 2, "long name: two left labels dropped");
 	is_int(s.labels, 3, "long name: three labels kept");
 	ok(s.len <= TG_TEXT_MAX - 2, "long name: fits (%zu bytes)", s.len);
@@ -300,12 +300,121 @@ test_mixed(const struct tg_look* lk)
 	is_int(atomic_load(&c.mixed), 2, "mixed: two of them mix scripts");
 }
 
+/** the protected names of the policy the loose fold is tested on: the last two have one
+ * loose form, "wlclpedla.ong" */
+static const char loose_zone[] =
+	"$ORIGIN p.test.\n"
+	"@ SOA ns hostmaster 1 3600 600 86400 300\n"
+	"army.mil.protect TXT \"action=log\"\n"
+	"google.com.protect TXT \"action=log\"\n"
+	"wikipedia.org.protect TXT \"action=log\"\n"
+	"wlkipedia.org.protect TXT \"action=log\"\n";
+
+/** the loose fold of skeletons */
+static void
+test_loose(const struct tg_look* lk)
+{
+	static const char* const cases[][2] = {
+		{ "army.mil", "annny.nnl" },
+		{ "arnny.mil", "annny.nnl" },		/* skeleton amny.mil */
+		{ "arrry.mil", "annny.nnl" },
+		{ "qooqle.com", "google.conn" },
+		{ "w1k1ped1a.org", "wlclpedla.ong" },
+		{ "wilcipedia.org", "wlclpedla.ong" },
+		{ "wilkipedia.org", "wlclpedla.ong" },
+		{ "wikipedia.org", "wlclpedla.ong" },
+		{ "xn--anny-5g5a.mil", "annny.nnl" },	/* a, r with dot below, nny */
+		{ "l.ll.x", "l.l.x" },			/* a run of l is one, in its label */
+		{ "\\195\\169.x", "e.x" },		/* e with acute */
+	};
+	char out[TG_PRESENT_MAX];
+	struct tg_name n, s, lo;
+	size_t i;
+	for(i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		out[0] = 0;
+		if(tg_name_from_str(&n, cases[i][0], NULL, NULL) == TG_OK &&
+			tg_look_skeleton(lk, &n, &s, NULL, NULL, NULL) == TG_OK &&
+			tg_look_loose(&s, &lo) == TG_OK && lo.labels == s.labels)
+			tg_name_present(out, &lo, 0);
+		is_str(out, cases[i][1], "loose form of %s", cases[i][0]);
+	}
+	/* 126 labels "m": every one doubles, beyond what a name holds */
+	out[0] = 0;
+	for(i = 0; i < 126; i++)
+		strcat(out, i ? ".m" : "m");
+	ok(tg_name_from_str(&n, out, NULL, NULL) == TG_OK &&
+		tg_look_skeleton(lk, &n, &s, NULL, NULL, NULL) == TG_OK &&
+		tg_look_loose(&s, &lo) == TG_ERR_LIMIT, "loose form too long: refused");
+}
+
+/** the loose pass of the policy: Unicode names only */
+static void
+test_loose_policy(const struct tg_policy* p)
+{
+	static const struct {
+		/** the query */
+		const char* name;
+		/** the verdict */
+		enum tg_verdict v;
+		/** found through the loose fold */
+		int loose;
+		/** rule id */
+		uint32_t id;
+		/** the skeleton written */
+		const char* skeleton;
+	} cases[] = {
+		/* a, r with dot below, nny: skeleton amny.mil, two edits from army.mil */
+		{ "xn--anny-5g5a.mil", TG_VERDICT_TYPO, 1, 0, "loose:annny.nnl" },
+		/* q, small capital o, oqle */
+		{ "xn--qoqle-m29a.com", TG_VERDICT_TYPO, 1, 1, "loose:google.conn" },
+		/* wilc, i with hook above, pedia: both names have its loose form, the first
+		 * declared is named */
+		{ "xn--wilcpedia-jk7d.org", TG_VERDICT_TYPO, 1, 2, "loose:wlclpedla.ong" },
+		/* wlk, i with dot below, pedia: the skeleton of the second */
+		{ "xn--wlkpedia-i80d.org", TG_VERDICT_TYPO, 0, 3, "wlkipedia.org" },
+		/* w with circumflex, 1k1ped1a: the loose form */
+		{ "xn--1k1ped1a-91b.org", TG_VERDICT_TYPO, 1, 2, "loose:wlclpedla.ong" },
+		/* and a letter more: only an equal loose form counts */
+		{ "xn--1k1ped1aa-98b.org", TG_VERDICT_NONE, 0, 0, NULL },
+		/* ASCII names: never through the loose fold */
+		{ "arnny.mil", TG_VERDICT_NONE, 0, 0, NULL },
+		{ "qooqle.com", TG_VERDICT_NONE, 0, 0, NULL },
+		{ "w1k1ped1a.org", TG_VERDICT_NONE, 0, 0, NULL },
+		{ "wilcipedia.org", TG_VERDICT_NONE, 0, 0, NULL },
+		{ "wikipedia.org", TG_VERDICT_PROTECTED, 0, 2, NULL },
+		{ "wlkipedia.org", TG_VERDICT_PROTECTED, 0, 3, NULL },
+		{ "www.wlkipedia.org", TG_VERDICT_PROTECTED, 0, 3, NULL },
+		/* a label ICU refuses is no Unicode label */
+		{ "xn--anny-5g5aaaa.mil", TG_VERDICT_NONE, 0, 0, NULL },
+	};
+	struct tg_match m;
+	enum tg_verdict v;
+	size_t i;
+	for(i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		v = match(p, cases[i].name, 1, &m);
+		if(!is_int(v, cases[i].v, "loose: %s: verdict", cases[i].name) ||
+			v == TG_VERDICT_NONE)
+			continue;
+		is_int(m.id, cases[i].id, "loose: %s: rule", cases[i].name);
+		if(v != TG_VERDICT_TYPO)
+			continue;
+		is_int(m.lookalike, 1, "loose: %s: a lookalike", cases[i].name);
+		is_int(m.loose, cases[i].loose, "loose: %s: through the loose fold", cases[i].name);
+		is_str(m.skeleton, cases[i].skeleton, "loose: %s: skeleton", cases[i].name);
+	}
+	match(p, "xn--anny-5g5a.mil", 1, &m);
+	is_str(tg_match_op_str(&m), "lookalike", "loose: op of an equal loose form");
+	is_str(m.unicode, "a\xe1\xb9\x9bnny.mil", "loose: Unicode form");
+	is_int(match(p, "xn--anny-5g5a.mil", 0, &m), TG_VERDICT_NONE,
+		"loose: lookalikes: no: not flagged");
+}
+
 int
 main(void)
 {
 	struct tg_error err;
 	struct tg_look* lk = tg_look_new(&err);
-	struct tg_policy* p = NULL;
+	struct tg_policy* p = NULL, * lp = NULL;
 	struct tg_qtypes q;
 	if(!ok(lk != NULL, "ICU objects open"))
 		return done_testing();
@@ -318,10 +427,17 @@ main(void)
 	test_long(lk);
 	test_unicode(lk);
 	test_mixed(lk);
+	test_loose(lk);
 	if(p) {
 		test_hostile(lk, p);
 		test_policy(p);
 	}
+	if(ok(tg_policy_load_string(loose_zone, "loose.zone", &q, &lp, &err) == TG_OK,
+		"policy of the loose fold loads"))
+		test_loose_policy(lp);
+	else
+		diag("%s", err.msg);
+	tg_policy_free(lp);
 	tg_policy_free(p);
 	tg_look_free(lk);
 	return done_testing();
