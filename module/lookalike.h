@@ -25,6 +25,11 @@
  * A label ICU refuses (invalid punycode, disallowed characters, bidi errors) keeps its own
  * text, which looks like nothing but itself: it can never make a name a lookalike by accident.
  * Characters left outside ASCII are kept in UTF-8.
+ *
+ * The loose form of a skeleton (tg_look_loose()) puts in one form the ASCII letters dnstwist
+ * also writes for others, where UTS #39 sees no confusable ("m" and "nn", "i" and "l", "k" and
+ * "lc", "q" and "g"). It is compared for names with a label in Unicode only, and only for
+ * equality (policy_look.c).
  */
 
 /** longest skeleton of one label, bytes; a longer one is refused */
