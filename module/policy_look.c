@@ -162,8 +162,10 @@ tg_policy_match(const struct tg_policy* p, const struct tg_name* name, int looka
 	lv = tg_matcher_match_pass(p->matcher, &sk, TG_PASS_SKELETONS, &lm);
 	lm.loose = 0;
 	if(!tg_look_flags(v, lv)) {
-		/* the loose fold, for a name with a label in Unicode only */
-		if(!unicode)
+		/* the loose fold, for a name with a label in Unicode only, and not flagged
+		 * already: a typo stays a typo ("\u00e9t\u00e9.army.ml" is below army.ml, whose
+		 * loose form is army.mil's) */
+		if(!unicode || v == TG_VERDICT_TYPO)
 			return v;
 		lv = tg_look_match_loose(p, &sk, &lo, &lm);
 		if(!tg_look_flags(v, lv))

@@ -402,6 +402,11 @@ test_loose_policy(const struct tg_policy* p)
 		is_int(m.loose, cases[i].loose, "loose: %s: through the loose fold", cases[i].name);
 		is_str(m.skeleton, cases[i].skeleton, "loose: %s: skeleton", cases[i].name);
 	}
+	/* a typo with a Unicode label stays a typo: below army.ml, whose loose form ("nnl"
+	 * for ml and for mil) is army.mil's */
+	v = match(p, "xn--t-9fab.army.ml", 1, &m);
+	is_int(v, TG_VERDICT_TYPO, "loose: a typo with a Unicode label (xn--t-9fab.army.ml): a typo");
+	is_int(m.lookalike, 0, "loose: and not a lookalike through the loose fold");
 	match(p, "xn--anny-5g5a.mil", 1, &m);
 	is_str(tg_match_op_str(&m), "lookalike", "loose: op of an equal loose form");
 	is_str(m.unicode, "a\xe1\xb9\x9bnny.mil", "loose: Unicode form");
