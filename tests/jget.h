@@ -13,7 +13,7 @@
  * @param path: the pointer ("/dns/question/name").
  * @return: the value, or NULL if a member is missing.
  */
-static struct json_object* __attribute__((unused))
+static __attribute__((unused)) struct json_object*
 jget(struct json_object* o, const char* path)
 {
 	struct json_object* v = NULL;
@@ -26,7 +26,7 @@ jget(struct json_object* o, const char* path)
  * @param path: the pointer.
  * @return: the string, or NULL if absent or not a string; valid until o is released.
  */
-static const char* __attribute__((unused))
+static __attribute__((unused)) const char*
 jstr(struct json_object* o, const char* path)
 {
 	struct json_object* v = jget(o, path);
@@ -39,7 +39,7 @@ jstr(struct json_object* o, const char* path)
  * @param path: the pointer.
  * @return: the integer, or -999 if absent or not an integer.
  */
-static long long __attribute__((unused))
+static __attribute__((unused)) long long
 jint(struct json_object* o, const char* path)
 {
 	struct json_object* v = jget(o, path);

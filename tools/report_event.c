@@ -774,8 +774,10 @@ rp_take_lookup(struct rp_report* r, const struct rp_event* e, int64_t when)
 		return -1;
 	t = &r->typos[ti];
 	/* the typo's counts, and its pair with the client: loaded while the rest is done */
-	__builtin_prefetch(t->counts);
-	__builtin_prefetch((const char*)t->counts + 64);
+	if(t->counts) {
+		__builtin_prefetch(t->counts);
+		__builtin_prefetch((const char*)t->counts + 64);
+	}
 	ip = rp_prefetch_client(r, (uint32_t)ti, e);
 	if(rp_take_counts(r, t, e) != 0 || rp_take_edit(r, t, e) != 0 ||
 		rp_take_places(r, t, e) != 0 || rp_take_client(r, t, (uint32_t)ti, e, ip) != 0)

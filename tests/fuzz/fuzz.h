@@ -31,7 +31,7 @@ fz_fail(const char* what, const char* detail)
  * @param size: its length.
  * @return: the text, malloc'ed; NULL if out of memory.
  */
-static char* __attribute__((unused))
+static __attribute__((unused)) char*
 fz_input_text(const uint8_t* data, size_t size)
 {
 	char* text = malloc(size + 1);
