@@ -28,10 +28,10 @@
 #include <unistd.h>
 #ifdef __linux__
 #include <sys/inotify.h>
+#include <sched.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #endif
-#include "event.h"
 #include "event.h"
 #include "live.h"
 #include "writer.h"
@@ -45,7 +45,7 @@
 #define TG_LIVE_DEFAULT_LABEL "(embedded default policy)"
 /** room for a zone's label, "zone " and the name */
 #define TG_LIVE_LABEL_MAX (TG_PRESENT_MAX + 8)
-/** the nice value of the holder's thread: builds yield to Unbound's workers on a busy core */
+/** the nice value of the holder's thread where SCHED_IDLE is refused */
 #define TG_LIVE_NICE 10
 /** room for the inotify events read at once */
 #define TG_LIVE_INOTIFY_BUF 4096
@@ -824,10 +824,14 @@ live_run(void* arg)
 	char buf[TG_LIVE_INOTIFY_BUF];
 	int timeout, nfds = 1;
 #ifdef __linux__
-	/* per thread on Linux; the loader's helper thread inherits it */
-	if(setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), TG_LIVE_NICE) != 0)
-		tg_logf(l->log, 2, "policy thread: cannot lower its priority: %s",
-			strerror(errno));
+	/* per thread on Linux, and the loader's helper thread inherits it: SCHED_IDLE runs the
+	 * builds on what Unbound's workers leave of a core, and a worker woken by a query takes
+	 * the core back at once (a nice value only shortens the build's slices, which still
+	 * delay the worker by milliseconds); where it is refused, a nice value */
+	struct sched_param idle = { 0 };
+	int e = pthread_setschedparam(pthread_self(), SCHED_IDLE, &idle);
+	if(e != 0 && setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), TG_LIVE_NICE) != 0)
+		tg_logf(l->log, 2, "policy thread: cannot lower its priority: %s", strerror(e));
 #endif
 	fds[0].fd = l->stop[0];
 	fds[0].events = POLLIN;
