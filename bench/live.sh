@@ -172,7 +172,7 @@ say "swap: during: $(grep -E 'Queries (completed|lost)|Average Latency' "$W/duri
 b=$(p99 "$W/before.dnsperf")
 d=$(p99 "$W/during.dnsperf")
 result live "swap $NAMES names: rename to new version in force" "$took" ms \
-	"load and swap, in a thread at nice 10"
+	"load and swap, in a thread under SCHED_IDLE"
 result live "swap $NAMES names: ordinary load sent" "$half" qps "half of $cap, cached names"
 result live "swap $NAMES names: p99 latency before the swap" "$b" ms
 result live "swap $NAMES names: p99 latency during the swap" "$d" ms
