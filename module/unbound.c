@@ -106,24 +106,16 @@ struct tg_env {
 	char hostname[TG_PRESENT_MAX];
 	/** Unbound's identity: when set, observer.name; malloc'ed */
 	char* identity;
-	/** each worker thread's set of names its cached answers were found clean for */
-	pthread_key_t recent_key;
-	/** 1 if recent_key was made */
-	int recent_ready;
-	/** guards recent and nrecent */
-	pthread_mutex_t recent_lock;
-	/** every thread's set, freed with the state */
-	struct tg_recent** recent;
-	/** number of sets */
-	size_t nrecent;
-	/** each worker thread's mark (struct tg_mark); made with recent_key */
-	pthread_key_t mark_key;
-	/** 1 if mark_key was made */
-	int mark_ready;
-	/** every thread's mark, freed with the state; guarded by recent_lock */
-	struct tg_mark** marks;
-	/** number of marks */
-	size_t nmarks;
+	/** each worker thread's own state (struct tg_thread) */
+	pthread_key_t thread_key;
+	/** 1 if thread_key and threads_lock were made */
+	int threads_ready;
+	/** guards threads and nthreads */
+	pthread_mutex_t threads_lock;
+	/** every thread's state, freed with this one */
+	struct tg_thread** threads;
+	/** number of them */
+	size_t nthreads;
 };
 
 /** the query states typoguard hangs its state on */
@@ -251,6 +243,16 @@ struct tg_mark {
 /** the mark of a thread that has none (out of memory): never set */
 static const struct tg_mark tg_no_mark;
 
+/** what typoguard keeps for each worker thread, made on its first use; a request is handled
+ * by one thread from start to end */
+struct tg_thread {
+	/** names its cached answers were found clean for; NULL (out of memory): every name is
+	 * matched */
+	struct tg_recent* recent;
+	/** the client lookup of the last event written for an answer from the cache */
+	struct tg_mark mark;
+};
+
 /** number of entries in tg_cb_types */
 #define TG_CB_TYPES (sizeof(tg_cb_types) / sizeof(tg_cb_types[0]))
 
@@ -367,18 +369,15 @@ tg_env_free(struct tg_env* te)
 	size_t i;
 	if(!te)
 		return;
-	if(te->recent_ready) {
-		pthread_key_delete(te->recent_key);
-		pthread_mutex_destroy(&te->recent_lock);
+	if(te->threads_ready) {
+		pthread_key_delete(te->thread_key);
+		pthread_mutex_destroy(&te->threads_lock);
 	}
-	for(i = 0; i < te->nrecent; i++)
-		tg_recent_free(te->recent[i]);
-	free(te->recent);
-	if(te->mark_ready)
-		pthread_key_delete(te->mark_key);
-	for(i = 0; i < te->nmarks; i++)
-		free(te->marks[i]);
-	free(te->marks);
+	for(i = 0; i < te->nthreads; i++) {
+		tg_recent_free(te->threads[i]->recent);
+		free(te->threads[i]);
+	}
+	free(te->threads);
 	/* events copy their rules: the policies can go before the writer's queue */
 	tg_stats_follow(&te->stats, NULL);
 	tg_live_close(te->live);
@@ -525,13 +524,11 @@ init(struct module_env* env, int id)
 	te->id_base = ((uint64_t)arc4random() << 32) | arc4random();
 	tg_observer_init(te, env);
 	tg_event_prepare();
-	if(pthread_mutex_init(&te->recent_lock, NULL) == 0) {
-		if(pthread_key_create(&te->recent_key, NULL) == 0)
-			te->recent_ready = 1;
-		if(te->recent_ready && pthread_key_create(&te->mark_key, NULL) == 0)
-			te->mark_ready = 1;
+	if(pthread_mutex_init(&te->threads_lock, NULL) == 0) {
+		if(pthread_key_create(&te->thread_key, NULL) == 0)
+			te->threads_ready = 1;
 		else
-			pthread_mutex_destroy(&te->recent_lock);
+			pthread_mutex_destroy(&te->threads_lock);
 	}
 	de->dyn_env = te;
 	if(!tg_register(de, env, id, cbs, te) ||
@@ -1172,10 +1169,10 @@ get_mem(struct module_env* env, int id)
 	size_t n = 0;
 	if(!te)
 		return 0;
-	if(te->recent_ready) {
-		pthread_mutex_lock(&te->recent_lock);
-		n = te->nrecent;
-		pthread_mutex_unlock(&te->recent_lock);
+	if(te->threads_ready) {
+		pthread_mutex_lock(&te->threads_lock);
+		n = te->nthreads;
+		pthread_mutex_unlock(&te->threads_lock);
 	}
 	return sizeof(*te) + tg_live_memory(te->live) + n * tg_recent_memory() +
 		tg_writer_memory(te->writer);
@@ -1516,6 +1513,36 @@ tg_emit(struct tg_env* te, struct query_info* qinfo, struct tg_qstate* tq,
 }
 
 /**
+ * This worker thread's own state, made on first use.
+ * @param te: typoguard's state.
+ * @return: the state, or NULL if there is none (out of memory).
+ */
+static struct tg_thread*
+tg_thread_get(struct tg_env* te)
+{
+	struct tg_thread* t;
+	struct tg_thread** all;
+	if(!te->threads_ready)
+		return NULL;
+	if((t = (struct tg_thread*)pthread_getspecific(te->thread_key)) != NULL)
+		return t;
+	if(!(t = calloc(1, sizeof(*t))))
+		return NULL;
+	pthread_mutex_lock(&te->threads_lock);
+	if((all = realloc(te->threads, (te->nthreads + 1) * sizeof(*all))) != NULL) {
+		all[te->nthreads++] = t;
+		te->threads = all;
+	}
+	pthread_mutex_unlock(&te->threads_lock);
+	if(!all) {
+		free(t);
+		return NULL;
+	}
+	/* kept in te->threads: freed with te even if this fails */
+	return pthread_setspecific(te->thread_key, t) == 0 ? t : NULL;
+}
+
+/**
  * This worker thread's set of names found clean in cached answers, made on first use.
  * @param te: typoguard's state.
  * @return: the set, or NULL if there is none (out of memory): then every name is matched.
@@ -1523,26 +1550,12 @@ tg_emit(struct tg_env* te, struct query_info* qinfo, struct tg_qstate* tq,
 static struct tg_recent*
 tg_thread_recent(struct tg_env* te)
 {
-	struct tg_recent* r;
-	struct tg_recent** all;
-	if(!te->recent_ready)
+	struct tg_thread* t = tg_thread_get(te);
+	if(!t)
 		return NULL;
-	if((r = (struct tg_recent*)pthread_getspecific(te->recent_key)) != NULL)
-		return r;
-	if(!(r = tg_recent_new()))
-		return NULL;
-	pthread_mutex_lock(&te->recent_lock);
-	if((all = realloc(te->recent, (te->nrecent + 1) * sizeof(*all))) != NULL) {
-		all[te->nrecent++] = r;
-		te->recent = all;
-	}
-	pthread_mutex_unlock(&te->recent_lock);
-	if(!all) {
-		tg_recent_free(r);
-		return NULL;
-	}
-	/* kept in te->recent: freed with te even if this fails */
-	return pthread_setspecific(te->recent_key, r) == 0 ? r : NULL;
+	if(!t->recent)
+		t->recent = tg_recent_new();
+	return t->recent;
 }
 
 /**
@@ -1574,34 +1587,15 @@ tg_check_cached(struct tg_env* te, const struct tg_live_version* v, struct query
 }
 
 /**
- * This worker thread's mark, made on first use; a request is handled by one thread from
- * start to end.
+ * This worker thread's mark.
  * @param te: typoguard's state.
  * @return: the mark; one never set (read-only) if there is none (out of memory).
  */
 static struct tg_mark*
 tg_thread_mark(struct tg_env* te)
 {
-	struct tg_mark* m;
-	struct tg_mark** all;
-	if(!te->mark_ready)
-		return (struct tg_mark*)&tg_no_mark;
-	if((m = (struct tg_mark*)pthread_getspecific(te->mark_key)) != NULL)
-		return m;
-	if(!(m = calloc(1, sizeof(*m))))
-		return (struct tg_mark*)&tg_no_mark;
-	pthread_mutex_lock(&te->recent_lock);
-	if((all = realloc(te->marks, (te->nmarks + 1) * sizeof(*all))) != NULL) {
-		all[te->nmarks++] = m;
-		te->marks = all;
-	}
-	pthread_mutex_unlock(&te->recent_lock);
-	if(!all) {
-		free(m);
-		return (struct tg_mark*)&tg_no_mark;
-	}
-	/* kept in te->marks: freed with te even if this fails */
-	return pthread_setspecific(te->mark_key, m) == 0 ? m : (struct tg_mark*)&tg_no_mark;
+	struct tg_thread* t = tg_thread_get(te);
+	return t ? &t->mark : (struct tg_mark*)&tg_no_mark;
 }
 
 /**
