@@ -2,6 +2,9 @@
 /* Copyright (c) 2026, the typoguard authors. BSD 3-clause licence, see COPYING. */
 
 #include "tgconfig.h"
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,7 +67,51 @@ static const uint8_t tg_look_pair[256] = {
 };
 
 
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#ifdef __SSE2__
+/**
+ * Whether a text has "0", "1", "|", a byte >= 0x80 or a pair of tg_look_pair, sixteen bytes at
+ * a time: each step compares the bytes at i and at i + 1, so a pair is whole in one step. The
+ * text is a struct tg_name's, which has room after it for the last step's reads; bytes past
+ * the end are masked off.
+ * @param t: the text.
+ * @param n: its length.
+ * @param dashes: set to 1 if the text has "--" (a label may start "xn--"), else left.
+ * @return: 1 if it has.
+ */
+static int
+tg_look_scan(const uint8_t* t, size_t n, int* dashes)
+{
+	const __m128i zero = _mm_setzero_si128(), c0 = _mm_set1_epi8('0'),
+		c1 = _mm_set1_epi8('1'), bar = _mm_set1_epi8('|'), r = _mm_set1_epi8('r'),
+		nn = _mm_set1_epi8('n'), v = _mm_set1_epi8('v'), c = _mm_set1_epi8('c'),
+		l = _mm_set1_epi8('l'), dash = _mm_set1_epi8('-');
+	__m128i x, y, hit, pair, dd;
+	unsigned mask, pmask;
+	size_t i;
+
+	for(i = 0; i < n; i += 16) {
+		x = _mm_loadu_si128((const __m128i*)(const void*)(t + i));
+		y = _mm_loadu_si128((const __m128i*)(const void*)(t + i + 1));
+		/* bytes >= 0x80 are below zero as signed bytes */
+		hit = _mm_or_si128(_mm_or_si128(_mm_cmplt_epi8(x, zero), _mm_cmpeq_epi8(x, c0)),
+			_mm_or_si128(_mm_cmpeq_epi8(x, c1), _mm_cmpeq_epi8(x, bar)));
+		pair = _mm_or_si128(_mm_or_si128(
+			_mm_and_si128(_mm_cmpeq_epi8(x, r), _mm_cmpeq_epi8(y, nn)),
+			_mm_and_si128(_mm_cmpeq_epi8(x, v), _mm_cmpeq_epi8(y, v))),
+			_mm_and_si128(_mm_cmpeq_epi8(x, c), _mm_cmpeq_epi8(y, l)));
+		dd = _mm_and_si128(_mm_cmpeq_epi8(x, dash), _mm_cmpeq_epi8(y, dash));
+		/* the bytes of the text in this step, and those with a byte of the text after */
+		mask = n - i >= 16 ? 0xffffu : (1u << (n - i)) - 1;
+		pmask = n - i > 16 ? 0xffffu : mask >> 1;
+		if(((unsigned)_mm_movemask_epi8(hit) & mask) |
+			((unsigned)_mm_movemask_epi8(pair) & pmask))
+			return 1;
+		if((unsigned)_mm_movemask_epi8(dd) & pmask)
+			*dashes = 1;
+	}
+	return 0;
+}
+#elif defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 /** a byte repeated in the eight bytes of a word */
 #define TG_REP(c) (0x0101010101010101ULL * (uint8_t)(c))
 /** the high bit of each byte */
@@ -99,14 +146,16 @@ tg_first_bytes(size_t k)
  * a struct tg_name's, which has room after it for the last word.
  * @param t: the text.
  * @param n: its length.
+ * @param dashes: set to 1: the caller looks for "xn--" labels.
  * @return: 1 if it has.
  */
 static int
-tg_look_scan(const uint8_t* t, size_t n)
+tg_look_scan(const uint8_t* t, size_t n, int* dashes)
 {
 	uint64_t x, y, hit, pair;
 	size_t i;
 
+	*dashes = 1;
 	for(i = 0; i < n; i += 7) {
 		memcpy(&x, t + i, sizeof(x));
 		y = x >> 8;
@@ -146,15 +195,17 @@ static const uint8_t tg_look_single[256] = {
  * Whether a text has a byte of tg_look_single or a pair of tg_look_pair.
  * @param t: the text.
  * @param n: its length.
+ * @param dashes: set to 1: the caller looks for "xn--" labels.
  * @return: 1 if it has.
  */
 static int
-tg_look_scan(const uint8_t* t, size_t n)
+tg_look_scan(const uint8_t* t, size_t n, int* dashes)
 {
 	size_t i;
 	unsigned acc = 0;
 	uint8_t prev = 0;
 
+	*dashes = 1;
 	for(i = 0; i < n; i++) {
 		acc |= tg_look_single[t[i]] | (tg_look_pair[t[i]] == prev);
 		prev = t[i];
@@ -168,10 +219,13 @@ tg_look_maybe(const struct tg_name* name)
 {
 	const uint8_t* t = name->text;
 	size_t i, n = name->len;
+	int dashes = 0;
 
 	/* the text is followed by orig in the struct: a word read past its end stays inside */
-	if(tg_look_scan(t, n))
+	if(tg_look_scan(t, n, &dashes))
 		return 1;
+	if(!dashes)
+		return 0;
 	for(i = 0; i < name->labels; i++)
 		if(n - name->label_off[i] >= 4 && memcmp(t + name->label_off[i], "xn--", 4) == 0)
 			return 1;

@@ -127,6 +127,121 @@ test_ascii_path(const struct tg_look* lk)
 	is_int(badmaybe, 0, "every label tg_look_maybe() calls plain is its own skeleton");
 }
 
+/**
+ * What tg_look_maybe() says, byte by byte: a byte "0", "1", "|" or >= 0x80, a pair "rn", "vv",
+ * "cl", or a label starting "xn--", in the comparison text.
+ */
+static int
+maybe_ref(const struct tg_name* n)
+{
+	size_t i;
+	const uint8_t* t = n->text;
+	for(i = 0; i < n->len; i++) {
+		if(t[i] == '0' || t[i] == '1' || t[i] == '|' || t[i] >= 0x80)
+			return 1;
+		if(i + 1 < n->len && ((t[i] == 'r' && t[i + 1] == 'n') ||
+			(t[i] == 'v' && t[i + 1] == 'v') || (t[i] == 'c' && t[i + 1] == 'l')))
+			return 1;
+	}
+	for(i = 0; i < n->labels; i++)
+		if(n->len - n->label_off[i] >= 4 && memcmp(t + n->label_off[i], "xn--", 4) == 0)
+			return 1;
+	return 0;
+}
+
+/**
+ * Make a wire name of len text bytes: labels of 'a' (a dot every 41st byte), with bytes put at
+ * a position of the text. The bytes past the name's end in the struct are set to what would
+ * trigger: "n" (after an "r" last) and "1"s, so a scan that does not stop at the end shows.
+ * @return: 1 if the name was made (the position is inside one label).
+ */
+static int
+maybe_name(struct tg_name* n, size_t len, size_t pos, const char* put, size_t putlen)
+{
+	uint8_t wire[TG_WIRE_MAX];
+	size_t i, w = 0, start = 0;
+	char text[TG_TEXT_MAX];
+	for(i = 0; i < len; i++)
+		text[i] = (i % 41 == 40) ? '.' : 'a';
+	for(i = 0; i < putlen; i++) {
+		if(pos + i >= len || text[pos + i] == '.')
+			return 0;
+		text[pos + i] = put[i];
+	}
+	if(len == 0 || text[len - 1] == '.')
+		return 0;
+	for(i = 0; i <= len; i++)
+		if(i == len || text[i] == '.') {
+			wire[w++] = (uint8_t)(i - start);
+			memcpy(wire + w, text + start, i - start);
+			w += i - start;
+			start = i + 1;
+		}
+	wire[w++] = 0;
+	memset(n, '1', sizeof(*n));
+	if(tg_name_from_wire(n, wire, w) != TG_OK)
+		return 0;
+	memset(n->text + n->len, '1', TG_TEXT_MAX - n->len);
+	n->text[n->len] = 'n';
+	return 1;
+}
+
+/** tg_look_maybe() sees each trigger at every position of names of every length, never one
+ * cut by the end or past it, and agrees with maybe_ref() on random names */
+static void
+test_maybe(void)
+{
+	static const char* const put[] = { "0", "1", "|", "\xc3", "rn", "vv", "cl", "xn--" };
+	static const char alpha[] = "abcrnvl01|-x.";
+	struct tg_name n;
+	size_t len, pos, k, made = 0, miss = 0, false_hits = 0, differ = 0, i, j, wl;
+	uint8_t wire[TG_WIRE_MAX];
+	unsigned seed = 12345;
+	for(len = 1; len < 254; len++) {
+		if(maybe_name(&n, len, 0, "", 0) && tg_look_maybe(&n) && false_hits++ < 3)
+			diag("plain name of %zu bytes called maybe", len);
+		/* a pair cut by the end: its first byte last */
+		if(maybe_name(&n, len, len - 1, "r", 1) && tg_look_maybe(&n) && false_hits++ < 3)
+			diag("\"r\" last in %zu bytes called maybe", len);
+		for(pos = 0; pos < len; pos++)
+			for(k = 0; k < sizeof(put) / sizeof(put[0]); k++) {
+				if(k == 7 && pos % 41 != 0)
+					continue;	/* "xn--" counts at a label's start only */
+				if(!maybe_name(&n, len, pos, put[k], strlen(put[k])))
+					continue;
+				made++;
+				if(!tg_look_maybe(&n) && miss++ < 5)
+					diag("%s at %zu of %zu bytes not seen", put[k], pos, len);
+			}
+	}
+	is_int(miss, 0, "every trigger at every position of %zu names is seen", made);
+	is_int(false_hits, 0, "a plain name, or \"r\" last, is not called maybe at any length");
+	for(i = 0; i < 200000; i++) {
+		/* random wire names of the alphabet above, dots inside labels included */
+		size_t w = 0, total = 0, labels = 1 + (seed = seed * 1103515245 + 12345) % 6;
+		for(j = 0; j < labels; j++) {
+			wl = 1 + (seed = seed * 1103515245 + 12345) % 40;
+			if(total + wl + 1 > 250)
+				break;
+			wire[w++] = (uint8_t)wl;
+			for(k = 0; k < wl; k++) {
+				seed = seed * 1103515245 + 12345;
+				/* mostly plain letters, so both answers come up */
+				wire[w++] = (uint8_t)((seed >> 16) % 8 ? 'a' + (seed >> 8) % 3 :
+					alpha[(seed >> 20) % (sizeof(alpha) - 1)]);
+			}
+			total += wl + 1;
+		}
+		wire[w++] = 0;
+		if(w == 1 || tg_name_from_wire(&n, wire, w) != TG_OK)
+			continue;
+		if(tg_look_maybe(&n) != maybe_ref(&n) && differ++ < 5)
+			diag("random name %zu: maybe %d, byte by byte %d", i,
+				tg_look_maybe(&n), maybe_ref(&n));
+	}
+	is_int(differ, 0, "tg_look_maybe() = the byte by byte answer on 200,000 random names");
+}
+
 /** labels that are not IDNA: kept as they are, counted, never a crash */
 static void
 test_hostile(const struct tg_look* lk, const struct tg_policy* p)
@@ -429,6 +544,7 @@ main(void)
 		diag("%s", err.msg);
 	test_skeletons(lk);
 	test_ascii_path(lk);
+	test_maybe();
 	test_long(lk);
 	test_unicode(lk);
 	test_mixed(lk);
