@@ -2,13 +2,15 @@
 /* Copyright (c) 2026, the typoguard authors. BSD 3-clause licence, see COPYING. */
 
 /*
- * Not a test. Usage: bench_look ZONE NAMES
- * Loads the policy ZONE, reads the query names of NAMES (one a line), and splits them into
- * those with no confusable (tg_look_maybe() says their skeleton is their text) and the others.
- * For each group it times, in turn (A B B A ...), PAIRS full passes of: A, the wire name
- * converted and tg_matcher_match() (the module before lookalikes); B, the same with
- * tg_policy_match() and lookalikes on. A pass is timed in the thread's CPU time. Prints one
- * line a group: names, median ns a name of A and of B, and the median over the pairs of B - A.
+ * Not a test. Usage: bench_look ZONE PLAIN-ZONE NAMES
+ * Loads the policy ZONE, and PLAIN-ZONE, the same with lookalikes=no on every protected name
+ * (so its index holds no skeleton), reads the query names of NAMES (one a line), and splits
+ * them into those with no confusable (tg_look_maybe() says their skeleton is their text) and
+ * the others. For each group it times, in turn (A B B A ...), PAIRS full passes of: A, the
+ * wire name converted and tg_matcher_match() on PLAIN-ZONE's policy (the module without
+ * lookalikes); B, the same with tg_policy_match() on ZONE's, lookalikes on. A pass is timed in
+ * the thread's CPU time. Prints one line a group: names, median ns a name of A and of B, the
+ * median over the pairs of B - A, and the names flagged by A and by B.
  */
 
 #include "tgconfig.h"
@@ -45,7 +47,7 @@ now(void)
 	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
 }
 
-/** one timed run: ns a name; look 0 for A, 1 for B */
+/** one timed run: ns a name; look 0 for A (p the policy without lookalikes), 1 for B */
 static double
 run(const struct tg_policy* p, const struct group* g, int look, size_t* flagged)
 {
@@ -74,7 +76,8 @@ cmp(const void* a, const void* b)
 
 /** time a group and print its line */
 static void
-bench(const struct tg_policy* p, const struct group* g, const char* label)
+bench(const struct tg_policy* p, const struct tg_policy* p0, const struct group* g,
+	const char* label)
 {
 	double a[PAIRS], b[PAIRS], d[PAIRS];
 	size_t i, fa = 0, fb = 0;
@@ -82,11 +85,11 @@ bench(const struct tg_policy* p, const struct group* g, const char* label)
 		return;
 	for(i = 0; i < PAIRS; i++) {
 		if(i % 2 == 0) {
-			a[i] = run(p, g, 0, &fa);
+			a[i] = run(p0, g, 0, &fa);
 			b[i] = run(p, g, 1, &fb);
 		} else {
 			b[i] = run(p, g, 1, &fb);
-			a[i] = run(p, g, 0, &fa);
+			a[i] = run(p0, g, 0, &fa);
 		}
 		d[i] = b[i] - a[i];
 	}
@@ -111,7 +114,7 @@ int
 main(int argc, char** argv)
 {
 	const char* files[1];
-	struct tg_policy* p = NULL;
+	struct tg_policy *p = NULL, *p0 = NULL;
 	struct tg_qtypes q;
 	struct tg_error err;
 	struct group plain, conf;
@@ -120,17 +123,26 @@ main(int argc, char** argv)
 	size_t len, cap = 0;
 	struct tg_name n;
 	FILE* f;
-	if(argc != 3) {
-		fprintf(stderr, "usage: bench_look ZONE NAMES\n");
+	if(argc != 4) {
+		fprintf(stderr, "usage: bench_look ZONE PLAIN-ZONE NAMES\n");
 		return 2;
 	}
-	files[0] = argv[1];
 	tg_qtypes_parse("MX A AAAA", &q);
+	files[0] = argv[1];
 	if(tg_policy_load(files, 1, &q, &p, &err) != TG_OK) {
 		fprintf(stderr, "bench_look: %s\n", err.msg);
 		return 1;
 	}
-	if(!(f = fopen(argv[2], "r")))
+	files[0] = argv[2];
+	if(tg_policy_load(files, 1, &q, &p0, &err) != TG_OK) {
+		fprintf(stderr, "bench_look: %s\n", err.msg);
+		return 1;
+	}
+	if(p0->lookalike_count) {
+		fprintf(stderr, "bench_look: %s has lookalikes on\n", argv[2]);
+		return 1;
+	}
+	if(!(f = fopen(argv[3], "r")))
 		return 1;
 	while(fgets(line, sizeof(line), f))
 		cap++;
@@ -150,9 +162,10 @@ main(int argc, char** argv)
 		add(tg_look_maybe(&n) ? &conf : &plain, wire, len, cap);
 	}
 	fclose(f);
-	bench(p, &plain, "no-confusable");
-	bench(p, &conf, "confusable");
+	bench(p, p0, &plain, "no-confusable");
+	bench(p, p0, &conf, "confusable");
 	tg_policy_free(p);
+	tg_policy_free(p0);
 	free(plain.wire);
 	free(conf.wire);
 	free(plain.off);

@@ -8,7 +8,8 @@
 # checked against the same policy, and dnstwist's internationalised homoglyphs of fifteen other
 # names (BENCH_LOOK_OTHERS): lookalike flags, each listed. Cost: bench/bench_look on
 # bench_match's ordinary and typical names against a policy of 1,000 names plus these,
-# tg_matcher_match() and tg_policy_match() side by side.
+# tg_matcher_match() on the policy with lookalikes=no on every name and tg_policy_match() on
+# the policy as it is, side by side.
 . "$(dirname "$0")/lib.sh"
 
 BENCH_LOOK="$abs_top_builddir/bench/bench_look"
@@ -86,7 +87,9 @@ result lookalike "precision: lookalike flags among other names' xn-- homoglyphs"
 "$BENCH_MATCH" zone 1000 > "$W/cost.zone"
 sed 1,2d "$W/look.zone" >> "$W/cost.zone"
 { "$BENCH_MATCH" names 20000 ordinary; "$BENCH_MATCH" names 20000 typical; } > "$W/cost.names"
-"$BENCH_LOOK" "$W/cost.zone" "$W/cost.names" | tee "$W/cost.txt" | sed 's/^/# /' >&2
+sed 's/\.protect TXT \(.*\)$/.protect TXT \1 "lookalikes=no"/' "$W/cost.zone" > "$W/cost-plain.zone"
+"$BENCH_LOOK" "$W/cost.zone" "$W/cost-plain.zone" "$W/cost.names" | tee "$W/cost.txt" |
+	sed 's/^/# /' >&2
 while read -r group n a b d fa fb; do
 	result lookalike "cost, $group names: ns a name without lookalikes" "$a" ns "$n names, $fa flagged"
 	result lookalike "cost, $group names: ns a name with lookalikes" "$b" ns "$fb flagged"

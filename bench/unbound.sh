@@ -13,9 +13,12 @@
 # The figure is the median over the pairs of the ratio typoguard/plain. CPU per query is
 # the Unbound process's user + system time over the queries it answered. Then perf samples
 # the typoguard Unbound during a cached run: the share of its time spent in the module.
+# BENCH_UB_LOOKALIKES=no gives every protected name lookalikes=no (no skeleton in the index,
+# no lookalike check), for the cost of lookalikes: the ratio of one run against the other's.
 . "$(dirname "$0")/lib.sh"
 
 NAMES=${BENCH_UB_NAMES:-10000}
+LOOKALIKES=${BENCH_UB_LOOKALIKES:-yes}
 
 make_zones
 start_nsd
@@ -26,7 +29,10 @@ say "$(wc -l < "$W/cached.txt") cached names, NSD on port $NSD_PORT"
 
 ub_conf plain "validator iterator"
 ub_conf tg "dynlib validator iterator"
-tg_conf tg "$W/policy.zone"
+# the queries are the same either way: the names of the policy as made, with lookalikes
+sed 's/\.protect TXT \(.*\)$/.protect TXT \1 "lookalikes=no"/' "$W/policy.zone" > "$W/policy-plain.zone"
+if [ "$LOOKALIKES" = no ]; then tg_conf tg "$W/policy-plain.zone"; else tg_conf tg "$W/policy.zone"; fi
+say "typoguard with lookalikes: $LOOKALIKES"
 start_ub plain
 start_ub tg
 warm_up plain tg
