@@ -13,6 +13,9 @@ events=${BENCH_REPORT_EVENTS:-1000000}
 typos=${BENCH_REPORT_TYPOS:-20000}
 python3 "$abs_top_srcdir/tests/report/gen-events.py" "$events" "$typos" > "$W/events.json" 2> "$W/gen.txt"
 say "$(cat "$W/gen.txt"), $(du -m "$W/events.json" | cut -f1) MB"
+# the file written out before the runs: on a VM, the writeback of 1.3 GB behind them took
+# host CPU that showed as the report's (one run right after took 5 times its CPU)
+sync "$W/events.json"
 
 # CPU seconds and peak memory (kB) of one report: run_report FORMAT INPUT-COMMAND
 run_report() {
@@ -24,6 +27,7 @@ run_report() {
 }
 
 : > "$W/text.txt"
+run_report text cat "$W/events.json" | sed 's/^/# warm-up run, not counted: cpu s, peak kB: /' >&2
 for i in $(seq 1 "$PAIRS"); do
 	run_report text cat "$W/events.json" | tee -a "$W/text.txt" | sed 's/^/# cpu s, peak kB: /' >&2
 done
