@@ -76,17 +76,25 @@ done
 say "resolved queries, $PAIRS pairs of $SECONDS_RUN s"
 pairs resolved unique
 
-# The share of the typoguard Unbound's time spent in the module while it answers from cache.
+# The share of the typoguard Unbound's time spent in the module while it answers from cache,
+# and while it resolves names it has not seen (names of their own, made like the others').
 if command -v perf >/dev/null 2>&1; then
-	perf record -q -o "$W/perf.data" -p "$tg_PID" -- sleep "$SECONDS_RUN" >/dev/null 2>&1 &
-	rec=$!
-	sleep 0.5
-	perf_run "$tg_PORT" "$W/cached.txt" $((SECONDS_RUN - 1)) >/dev/null
-	wait "$rec"
-	share=$(perf report -i "$W/perf.data" --stdio --sort dso 2>/dev/null |
-		awk '/typoguard\.so/ { gsub(/%/, "", $1); s += $1 } END { print s + 0 }')
-	result unbound "cached: share of Unbound's CPU in typoguard.so (perf)" "$share" "%" \
-		"the reply-from-cache callback"
+	unique_queries "$W/policy.zone" "$W/all.txt" "${BENCH_UNIQUE:-250000}" perf \
+		"$W/unique-perf.txt"
+	for what in cached:cached unique-perf:resolved; do
+		perf record -q -o "$W/perf.data" -p "$tg_PID" -- sleep "$SECONDS_RUN" >/dev/null 2>&1 &
+		rec=$!
+		sleep 0.5
+		perf_run "$tg_PORT" "$W/${what%%:*}.txt" $((SECONDS_RUN - 1)) >/dev/null
+		wait "$rec"
+		share=$(perf report -i "$W/perf.data" --stdio --sort dso 2>/dev/null |
+			awk '/typoguard\.so/ { gsub(/%/, "", $1); s += $1 } END { print s + 0 }')
+		result unbound "${what#*:}: share of Unbound's CPU in typoguard.so (perf)" "$share" "%" \
+			"$([ "${what#*:}" = cached ] && echo "the reply-from-cache callback" ||
+				echo "operate(), the callbacks on upstream answers and replies")"
+		perf report -i "$W/perf.data" --stdio --sort dso,symbol 2>/dev/null |
+			awk '/typoguard\.so/ && $1 + 0 >= 0.1' | head -12 | sed "s/^/# ${what#*:}: /" >&2
+	done
 fi
 
 # Memory: what get_mem reports against what the process holds more.
