@@ -227,8 +227,8 @@ test_maybe(void)
 			for(k = 0; k < wl; k++) {
 				seed = seed * 1103515245 + 12345;
 				/* mostly plain letters, so both answers come up */
-				wire[w++] = (uint8_t)((seed >> 16) % 8 ? 'a' + (seed >> 8) % 3 :
-					alpha[(seed >> 20) % (sizeof(alpha) - 1)]);
+				wire[w++] = (seed >> 16) % 8 ? (uint8_t)('a' + (seed >> 8) % 3) :
+					(uint8_t)alpha[(seed >> 20) % (sizeof(alpha) - 1)];
 			}
 			total += wl + 1;
 		}
