@@ -105,6 +105,8 @@ struct tg_policy {
 	struct tg_soa* soas;
 	/** number of protected names whose lookalikes are flagged */
 	size_t lookalike_count;
+	/** number of rules whose action is not log: with none, nothing is ever blocked */
+	size_t blocking_count;
 	/** the ICU objects that make skeletons (lookalike.h); owned here */
 	struct tg_look* look;
 };

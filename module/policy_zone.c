@@ -144,6 +144,8 @@ rule_add(struct tg_zone* z, int line, const struct tg_decl* d, struct tg_slot* s
 		p->protected_count++;
 	if(d->protect && d->lookalikes)
 		p->lookalike_count++;
+	if(d->action != TG_ACTION_LOG)
+		p->blocking_count++;
 	if(p->count * 2 > ld->slots)
 		return tg_dup_grow(ld);
 	return TG_OK;

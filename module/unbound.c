@@ -2204,10 +2204,13 @@ tg_exchanger_result(struct module_qstate* sub, struct module_qstate* super, int 
  * @param te: typoguard's state.
  * @param p: the policy in force, inside a read.
  * @param rep: the message.
+ * @param clean: a name found no typo already (the question's), whose record sets are not
+ *	matched again; NULL for none.
  * @return: 1 if one record set's owner and type are blocked.
  */
 static int
-tg_holds_blocked(struct tg_env* te, const struct tg_policy* p, struct reply_info* rep)
+tg_holds_blocked(struct tg_env* te, const struct tg_policy* p, struct reply_info* rep,
+	uint8_t* clean)
 {
 	const struct tg_rule* rule;
 	struct tg_match m;
@@ -2215,6 +2218,9 @@ tg_holds_blocked(struct tg_env* te, const struct tg_policy* p, struct reply_info
 	for(i = 0; i < rep->rrset_count; i++) {
 		struct packed_rrset_key* k = &rep->rrsets[i]->rk;
 		if(ntohs(k->rrset_class) != LDNS_RR_CLASS_IN)
+			continue;
+		/* the answer's own record sets: a name that is no typo is none for any type */
+		if(clean && query_dname_compare(k->dname, clean) == 0)
 			continue;
 		rule = tg_check_name(te, p, k->dname, k->dname_len, ntohs(k->type), NULL, &m,
 			NULL);
@@ -2248,14 +2254,22 @@ tg_response_cb(struct module_qstate* qstate, struct dns_msg* response, int id, v
 	struct tg_name name;
 	struct tg_match m;
 	size_t at;
+	int clean = 0;
 	(void)id;
-	if(!response || qstate->no_cache_store || !(v = tg_live_enter(te->live, &rd)))
+	if(!response || qstate->no_cache_store || te->settings.dry_run ||
+		!(v = tg_live_enter(te->live, &rd)))
 		return 1;
-	if(!(rule = tg_check(te, v->policy, &response->qinfo, &m, NULL)))
+	/* a policy that only logs keeps nothing out: its lookups are cached as any */
+	if(!v->policy->blocking_count) {
+		tg_live_leave(rd);
+		return 1;
+	}
+	if(!(rule = tg_check(te, v->policy, &response->qinfo, &m, &clean)))
 		rule = tg_chain_check(te, v->policy, &response->qinfo, response->rep, &name, &m,
 			&at);
 	if((rule && tg_action_taken(te, rule) != TG_ACTION_LOG) ||
-		tg_holds_blocked(te, v->policy, response->rep)) {
+		tg_holds_blocked(te, v->policy, response->rep,
+		clean && response->qinfo.qclass == LDNS_RR_CLASS_IN ? response->qinfo.qname : NULL)) {
 		qstate->no_cache_store = 1;
 		atomic_fetch_add(&te->stats.kept_out, 1);
 	}

@@ -157,6 +157,7 @@ test_soa_apex(void)
 		return;
 	is_int(p->count, 5, "five rules");
 	is_int(p->protected_count, 3, "three protected");
+	is_int(p->blocking_count, 1, "one rule blocks: army.mil's nxdomain");
 	check_rule(p, "army.mil", 1, TG_ACTION_NXDOMAIN, "MX TYPE65 AAAA", NULL, 7);
 	check_rule(p, "navy.mil", 1, TG_ACTION_LOG, "TXT", "the navy", 10);
 	check_rule(p, "google.ml", 0, TG_ACTION_LOG, "", "legitimate site", 11);
@@ -205,6 +206,7 @@ test_origin_apex(void)
 	if(!p)
 		return;
 	is_int(p->count, 4, "four rules");
+	is_int(p->blocking_count, 0, "no rule blocks: all log");
 	check_rule(p, "army.mil", 1, TG_ACTION_LOG, "TXT", NULL, 1);
 	check_rule(p, "navy.mil", 1, TG_ACTION_LOG, "TXT", NULL, 2);
 	check_rule(p, "af.mil", 1, TG_ACTION_LOG, "TXT", NULL, 4);
