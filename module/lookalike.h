@@ -76,8 +76,9 @@ void tg_look_cleanup(void);
 
 /**
  * Whether the skeleton of a name can differ from its text: it has "0", "1", "|", a pair of
- * "rn", "vv", "cl", a byte >= 0x80, or a label starting "xn--". One pass over the text with a
- * table, no ICU: names without any of these pay for nothing else.
+ * "rn", "vv", "cl", a byte >= 0x80, or a label starting "xn--". One pass over the text,
+ * sixteen bytes at a time where SSE2 is there, and a look at the labels' starts only if the
+ * text has "--"; no ICU: names without any of these pay for nothing else.
  * @param name: the name.
  * @return: 1 if it can, 0 if the skeleton is the text itself.
  */
