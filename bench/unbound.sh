@@ -34,9 +34,9 @@ say "$(wc -l < "$W/cached.txt") cached names, NSD on port $NSD_PORT"
 ub_conf plain "validator iterator"
 ub_conf tg "dynlib validator iterator"
 # the queries are the same either way: the names of the policy as made, with lookalikes
-sed -e 's/\.protect TXT \(.*\)$/.protect TXT \1 "lookalikes=no"/' "$W/policy.zone" > "$W/policy-plain.zone"
-if [ "$LOOKALIKES" = no ]; then cp "$W/policy-plain.zone" "$W/policy-tg.zone"; else cp "$W/policy.zone" "$W/policy-tg.zone"; fi
-sed -i "s/\"action=log\"/\"action=$ACTION\"/" "$W/policy-tg.zone"
+no_look=""
+[ "$LOOKALIKES" = no ] && no_look=' "lookalikes=no"'
+sed -e "s/\"action=log\"\$/\"action=$ACTION\"$no_look/" "$W/policy.zone" > "$W/policy-tg.zone"
 tg_conf tg "$W/policy-tg.zone"
 say "typoguard with lookalikes: $LOOKALIKES, action: $ACTION ($(grep -c "action=$ACTION" "$W/policy-tg.zone") names)"
 start_ub plain

@@ -2268,8 +2268,7 @@ tg_response_cb(struct module_qstate* qstate, struct dns_msg* response, int id, v
 		rule = tg_chain_check(te, v->policy, &response->qinfo, response->rep, &name, &m,
 			&at);
 	if((rule && tg_action_taken(te, rule) != TG_ACTION_LOG) ||
-		tg_holds_blocked(te, v->policy, response->rep,
-		clean && response->qinfo.qclass == LDNS_RR_CLASS_IN ? response->qinfo.qname : NULL)) {
+		tg_holds_blocked(te, v->policy, response->rep, clean ? response->qinfo.qname : NULL)) {
 		qstate->no_cache_store = 1;
 		atomic_fetch_add(&te->stats.kept_out, 1);
 	}

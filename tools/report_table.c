@@ -256,8 +256,7 @@ rp_map_grow(struct rp_map* m)
 			;
 		slots[j] = m->slots[i];
 	}
-	if(m->slots)
-		rp_slots_free(m->slots, (m->mask + 1) * sizeof(*slots));
+	rp_slots_free(m->slots, (m->mask + 1) * sizeof(*slots));
 	m->slots = slots;
 	m->mask = size - 1;
 	return 0;
@@ -293,7 +292,6 @@ rp_map_prefetch(const struct rp_map* m, uint64_t key)
 void
 rp_map_free(struct rp_map* m)
 {
-	if(m->slots)
-		rp_slots_free(m->slots, (m->mask + 1) * sizeof(*m->slots));
+	rp_slots_free(m->slots, (m->mask + 1) * sizeof(*m->slots));
 	memset(m, 0, sizeof(*m));
 }
